@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`. Only Python 3.11+ and make are needed.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+DEVSTACK := $(PY) scripts/devstack.py
+
+.PHONY: run test lint format messages bench totp manage lock screenshots clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP) ## migrate, load demo data, run web + Celery worker + beat (embedded PostgreSQL if DATABASE_URL is unset)
+	$(DEVSTACK) run --port $(PORT)
+
+test: $(STAMP) ## the whole pytest suite against PostgreSQL
+	$(DEVSTACK) test $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(STAMP) ## update the fi/sv message files from the code and templates
+	$(DEVSTACK) manage makemessages --no-location --no-obsolete -l fi -l sv -l en -i ".venv/*" -i "staticfiles/*"
+	$(DEVSTACK) manage compilemessages -i .venv
+
+screenshots: $(STAMP) ## regenerate docs/screenshots/ from the browser tests
+	KP_SCREENSHOTS=1 $(DEVSTACK) test tests/browser -q
+
+bench: $(STAMP)
+	$(DEVSTACK) manage bench
+
+totp: $(STAMP) ## the current two-factor code of the demo staff accounts
+	@$(DEVSTACK) manage demo_totp 2>/dev/null | tail -1
+
+manage: $(STAMP) ## any manage.py command: make manage ARGS="createsuperuser"
+	$(DEVSTACK) manage $(ARGS)
+
+lock: ## re-pin requirements*.txt from requirements*.in (needs network)
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet -r requirements.in
+	.lockvenv/bin/pip freeze > requirements.txt
+	.lockvenv/bin/pip install --quiet -r requirements-dev.in
+	{ echo "# Test and lint tools, pinned (generated: make lock). Installs on top of requirements.txt."; \
+	  echo "-r requirements.txt"; .lockvenv/bin/pip freeze | grep -vxFf requirements.txt; } > requirements-dev.txt
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) staticfiles

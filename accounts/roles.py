@@ -1,0 +1,52 @@
+"""The four roles and what each may do.
+
+Roles are Django groups; what a role may do is a set of permissions, so access checks in views ask
+for a permission (`@permission_required`) and never for a group name. A data migration and
+`sync_roles()` keep the groups in step with ROLE_PERMISSIONS.
+"""
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    EXPERT = "expert", _("Experience expert")
+    TRAINER = "trainer", _("Trainer")
+    ADMIN = "admin", _("Administrator")
+
+
+# Permissions are "app_label.codename"; the custom ones live on accounts.User (see its Meta).
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.COORDINATOR: {
+        "accounts.search_experts",
+        "accounts.invite_experts",
+        "accounts.run_hearings",
+        "accounts.run_trainings",
+        "accounts.view_feedback_results",
+    },
+    Role.EXPERT: {"accounts.keep_own_profile"},
+    Role.TRAINER: {"accounts.run_trainings", "accounts.view_feedback_results"},
+    Role.ADMIN: {
+        "accounts.search_experts",
+        "accounts.invite_experts",
+        "accounts.run_hearings",
+        "accounts.run_trainings",
+        "accounts.view_feedback_results",
+        "accounts.manage_users",
+    },
+}
+
+# Roles whose members see other people's data: they must use two-factor authentication.
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.TRAINER, Role.ADMIN})
+
+
+def sync_roles(group_model, permission_model) -> None:
+    """Create the role groups and set exactly the permissions ROLE_PERMISSIONS gives them."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=role)
+        wanted = []
+        for perm in sorted(perms):
+            app_label, codename = perm.split(".")
+            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from demo import accounts
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent). Refuses to run without DEBUG unless --allow-production."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-production", action="store_true", help="load even when DEBUG is off")
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("Demo accounts have a published password: refusing without DEBUG.")
+        users = accounts.load()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts:"))
+        for email, role in users:
+            self.stdout.write(f"  {role:<24} {email}")
+        self.stdout.write(f"  password for all: {accounts.DEMO_PASSWORD}")
+        self.stdout.write(
+            f"  staff accounts use two-factor authentication: TOTP secret {accounts.DEMO_TOTP_SECRET}"
+            " (add it to an authenticator app, or run `make totp` for the current code)"
+        )

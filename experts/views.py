@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import render
+
+
+@login_required
+@permission_required("accounts.search_experts", raise_exception=True)
+def index(request):
+    """The expert bank's landing page for coordinators."""
+    return render(request, "experts/index.html")
+
+
+@login_required
+@permission_required("accounts.keep_own_profile", raise_exception=True)
+def my_profile(request):
+    """An expert's own page: profile, availability and assignments."""
+    return render(request, "experts/my_profile.html")

@@ -1,0 +1,77 @@
+"""Shared fixtures. Test-only settings tweaks live here (STYLE.md), not in a second settings module."""
+
+import os
+import shutil
+import socket
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+# CI sets KP_REQUIRE_SERVICES=1: a test that would skip for a missing service fails instead.
+REQUIRE_SERVICES = os.environ.get("KP_REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config):
+    # The test client and the live server speak plain http, and manifest storage needs collectstatic.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def skip_or_fail(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing (KP_REQUIRE_SERVICES=1): {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url():
+    """The REDIS_URL CI provides (the machine's shared Redis); skip or fail when there is none."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        skip_or_fail("REDIS_URL is not set")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        skip_or_fail(f"Redis at REDIS_URL is not reachable: {type(error).__name__}")
+    return url
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        skip_or_fail("Debian's chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(role="coordinator", mfa=True)
+
+
+@pytest.fixture
+def expert(db):
+    return UserFactory(role="expert")
+
+
+@pytest.fixture
+def trainer(db):
+    return UserFactory(role="trainer", mfa=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(role="admin", mfa=True, is_superuser=True)

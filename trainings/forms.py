@@ -1,0 +1,1 @@
+# Forms arrive with this app's capability issue.
