@@ -39,7 +39,10 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
         help_text=_("Messages are sent in this language."),
     )
 
@@ -90,7 +93,10 @@ class Invitation(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EXPERT)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fi")
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
         verbose_name=_("invited by"),
     )
     # Only a hash is stored, so a database dump does not hold working invitation links.
@@ -99,7 +105,11 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("account created"),
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -113,7 +123,8 @@ class Invitation(models.Model):
         constraints = [
             # One pending invitation per address: inviting again renews it instead of adding a row.
             models.UniqueConstraint(
-                Lower("email"), name="accounts_one_pending_invitation_per_email",
+                Lower("email"),
+                name="accounts_one_pending_invitation_per_email",
                 condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
             ),
         ]

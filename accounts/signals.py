@@ -18,6 +18,9 @@ def use_saved_language(sender, request, user, response=None, **kwargs):
     # The interface follows the language the person chose last time, on any device.
     if response is not None and user.language:
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, user.language, max_age=365 * 24 * 3600,
-            secure=settings.LANGUAGE_COOKIE_SECURE, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=365 * 24 * 3600,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )

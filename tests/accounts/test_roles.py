@@ -5,19 +5,54 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 
-PAGES = ["experts:index", "experts:my_profile", "hearings:index", "feedback:index", "trainings:index",
-         "accounts:invitation_create", "admin:index"]
+PAGES = [
+    "experts:index",
+    "experts:my_profile",
+    "hearings:index",
+    "feedback:index",
+    "trainings:index",
+    "accounts:invitation_create",
+    "admin:index",
+]
 
 # Expected status per role for each page (302 for admin means "sent to the login page").
 MATRIX = {
-    "coordinator": {"experts:index": 200, "experts:my_profile": 403, "hearings:index": 200, "feedback:index": 200,
-                    "trainings:index": 200, "accounts:invitation_create": 200, "admin:index": 302},
-    "expert": {"experts:index": 403, "experts:my_profile": 200, "hearings:index": 403, "feedback:index": 403,
-               "trainings:index": 403, "accounts:invitation_create": 403, "admin:index": 302},
-    "trainer": {"experts:index": 403, "experts:my_profile": 403, "hearings:index": 403, "feedback:index": 200,
-                "trainings:index": 200, "accounts:invitation_create": 403, "admin:index": 302},
-    "admin": {"experts:index": 200, "experts:my_profile": 403, "hearings:index": 200, "feedback:index": 200,
-              "trainings:index": 200, "accounts:invitation_create": 200, "admin:index": 200},
+    "coordinator": {
+        "experts:index": 200,
+        "experts:my_profile": 403,
+        "hearings:index": 200,
+        "feedback:index": 200,
+        "trainings:index": 200,
+        "accounts:invitation_create": 200,
+        "admin:index": 302,
+    },
+    "expert": {
+        "experts:index": 403,
+        "experts:my_profile": 200,
+        "hearings:index": 403,
+        "feedback:index": 403,
+        "trainings:index": 403,
+        "accounts:invitation_create": 403,
+        "admin:index": 302,
+    },
+    "trainer": {
+        "experts:index": 403,
+        "experts:my_profile": 403,
+        "hearings:index": 403,
+        "feedback:index": 200,
+        "trainings:index": 200,
+        "accounts:invitation_create": 403,
+        "admin:index": 302,
+    },
+    "admin": {
+        "experts:index": 200,
+        "experts:my_profile": 403,
+        "hearings:index": 200,
+        "feedback:index": 200,
+        "trainings:index": 200,
+        "accounts:invitation_create": 200,
+        "admin:index": 200,
+    },
 }
 
 
@@ -59,8 +94,15 @@ def test_roles_exist_with_their_permissions():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role,heading", [("expert", "role-expert"), ("coordinator", "role-coordinator"),
-                                          ("trainer", "role-trainer"), ("admin", "role-admin")])
+@pytest.mark.parametrize(
+    "role,heading",
+    [
+        ("expert", "role-expert"),
+        ("coordinator", "role-coordinator"),
+        ("trainer", "role-trainer"),
+        ("admin", "role-admin"),
+    ],
+)
 def test_front_page_shows_the_next_steps_of_each_role(client, role, heading):
     client.force_login(UserFactory(role=role, mfa=role != "expert"))
     html = client.get(reverse("home")).content.decode()

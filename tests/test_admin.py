@@ -1,0 +1,29 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+PROJECT_APPS = ["accounts", "experts", "hearings", "feedback", "trainings"]
+
+
+def test_every_project_model_is_registered_with_filters_and_search():
+    for app_label in PROJECT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            assert model in admin.site._registry, f"{model.__name__} is not in admin"
+            model_admin = admin.site._registry[model]
+            assert model_admin.list_filter, f"{model.__name__} admin has no list_filter"
+            assert model_admin.search_fields, f"{model.__name__} admin has no search_fields"
+
+
+@pytest.mark.django_db
+def test_admin_lists_users_for_admins(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:accounts_user_changelist") + "?q=mäkelä")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_coordinator_is_refused_by_admin(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("admin:login")).status_code == 403
+    assert client.get(reverse("admin:index")).status_code == 302
