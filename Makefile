@@ -30,7 +30,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 messages: $(STAMP) ## update the fi/sv message files from the code and templates
-	$(DEVSTACK) manage makemessages --no-location --no-obsolete -l fi -l sv -l en -i ".venv/*" -i "staticfiles/*"
+	$(DEVSTACK) manage makemessages --no-location --no-obsolete -l fi -l sv -l en -i ".venv/*" -i "staticfiles/*" -i "tests/*"
 	$(DEVSTACK) manage compilemessages -i .venv
 
 screenshots: $(STAMP) ## regenerate docs/screenshots/ from the browser tests

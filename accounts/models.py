@@ -45,6 +45,7 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("Messages are sent in this language."),
     )
+    phone = models.CharField(_("mobile phone"), max_length=32, blank=True, help_text=_("For text messages."))
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import schedule_notification
+
 from .emails import send_invitation_email
 from .models import Invitation, User
 from .roles import Role
@@ -77,4 +79,5 @@ def accept_invitation(*, invitation_id: int, user: User) -> bool:
     if user.language != invitation.language:
         user.language = invitation.language
         user.save(update_fields=["language"])
+    schedule_notification(kind="accounts.welcome", target=user, recipient=user, due_at=timezone.now())
     return True

@@ -24,3 +24,11 @@ def use_saved_language(sender, request, user, response=None, **kwargs):
             secure=settings.LANGUAGE_COOKIE_SECURE,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
+
+
+def sync_roles_after_migrate(sender, **kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import sync_roles
+
+    sync_roles(Group, Permission)

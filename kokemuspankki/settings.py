@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "accounts",
+    "notifications",
     "feedback",
     "experts",
     "hearings",
@@ -228,8 +229,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "sweep-due-notifications": {"task": "notifications.tasks.sweep_due_notifications_task", "schedule": 60.0},
     "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions_task", "schedule": 3600.0},
 }
+
+# --- Notifications outbox (notifications/services.py explains the guarantees).
+KP_NOTIFICATION_SWEEP_BATCH = env.int("KP_NOTIFICATION_SWEEP_BATCH", default=500)
+KP_NOTIFICATION_CLAIM_SECONDS = env.int("KP_NOTIFICATION_CLAIM_SECONDS", default=300)
+KP_NOTIFICATION_MAX_ATTEMPTS = env.int("KP_NOTIFICATION_MAX_ATTEMPTS", default=5)
+KP_SMS_BACKEND = env.str("KP_SMS_BACKEND", default="notifications.backends.FileSmsBackend")
 
 # --- Logging: structured one-line records; never personal data (ids only, no emails or names).
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("tili/", include("accounts.urls")),
+    path("ilmoitukset/", include("notifications.urls")),
     path("asiantuntijat/", include("experts.urls")),
     path("kuulemiset/", include("hearings.urls")),
     path("palaute/", include("feedback.urls")),

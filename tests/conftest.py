@@ -3,6 +3,7 @@
 import os
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,8 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Templates of the kinds that tests register (tests/templates/tests/...).
+    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]
 
 
 def skip_or_fail(reason: str) -> None:
@@ -75,3 +78,16 @@ def trainer(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(role="admin", mfa=True, is_superuser=True)
+
+
+def database_url_for_subprocess() -> str:
+    """A DATABASE_URL for the test database, for worker processes that a test starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = db["HOST"] or db["OPTIONS"].get("host", "")
+    user = db["USER"] or "postgres"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    if host.startswith("/"):
+        return f"postgres://{user}{password}@/{db['NAME']}?host={host}"
+    return f"postgres://{user}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"

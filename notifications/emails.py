@@ -1,0 +1,79 @@
+"""Rendering a notification (subject, text, HTML; .ics for events) in the recipient's language."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from . import kinds
+from .calendar import calendar_file
+
+
+@dataclass
+class Message:
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str] = field(default_factory=dict)
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+
+UNSUBSCRIBE_SALT = "kokemuspankki.notifications.unsubscribe"
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def unsubscribe_token(*, user_id: int, kind: str, channel: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind, "c": channel}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> dict | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return data if isinstance(data, dict) and {"u", "k", "c"} <= data.keys() else None
+
+
+def render_notification(notification) -> Message:
+    kind = kinds.get(notification.kind)
+    target = notification.target
+    context = {
+        **notification.context,
+        "notification": notification,
+        "target": target,
+        "recipient": notification.recipient,
+        "url": absolute_url(target.get_absolute_url()) if hasattr(target, "get_absolute_url") else settings.SITE_URL,
+        "unsubscribe_url": "",
+    }
+    headers = {"Auto-Submitted": "auto-generated", "X-Kokemuspankki-Notification": str(notification.pk)}
+    if not kind.transactional and notification.recipient_id:
+        token = unsubscribe_token(user_id=notification.recipient_id, kind=kind.code, channel=notification.channel)
+        context["unsubscribe_url"] = absolute_url(reverse("notifications:unsubscribe", args=[token]))
+        # RFC 8058 one-click unsubscribe: mail clients POST to this URL.
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    with translation.override(notification.language):
+        subject = " ".join(render_to_string(f"{kind.template}_subject.txt", context).split())
+        text = render_to_string(f"{kind.template}_body.txt", context)
+        html = render_to_string(f"{kind.template}_body.html", context)
+    message = Message(subject=subject, text=text, html=html, headers=headers)
+    if kind.calendar:
+        message.attachments.append(("kutsu.ics", calendar_file(target.calendar_event()), "text/calendar"))
+    return message
+
+
+def send_email_message(*, message: Message, to: str) -> None:
+    email = EmailMultiAlternatives(
+        message.subject, message.text, settings.DEFAULT_FROM_EMAIL, [to], headers=message.headers
+    )
+    email.attach_alternative(message.html, "text/html")
+    for filename, content, mimetype in message.attachments:
+        email.attach(filename, content, mimetype)
+    email.send()

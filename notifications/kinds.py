@@ -1,0 +1,41 @@
+"""The registry of notification kinds.
+
+notifications knows nothing of the apps that use it: each app registers its kinds in its
+AppConfig.ready() and then calls services.schedule_notification() with one of them.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str  # "app.what", e.g. "experts.assignment_reminder_2d"; part of the unique key
+    label: str | Promise  # shown on the preferences page
+    template: str  # templates/<template>_subject.txt, _body.txt, _body.html
+    transactional: bool = False  # messages the law lets us send without consent: no opt-out, no unsubscribe
+    calendar: bool = False  # attach an .ics built from the target's calendar_event()
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    existing = _kinds.get(kind.code)
+    if existing is not None and existing != kind:
+        raise ValueError(f"notification kind {kind.code!r} is registered twice with different settings")
+    _kinds[kind.code] = kind
+    return kind
+
+
+def get(code: str) -> Kind:
+    return _kinds[code]
+
+
+def all_kinds() -> list[Kind]:
+    return sorted(_kinds.values(), key=lambda kind: kind.code)
+
+
+def optional_kinds() -> list[Kind]:
+    return [kind for kind in all_kinds() if not kind.transactional]
