@@ -49,6 +49,7 @@ def render_notification(notification) -> Message:
         "notification": notification,
         "target": target,
         "recipient": notification.recipient,
+        "recipient_name": notification.recipient.get_short_name() if notification.recipient else "",
         "url": absolute_url(target.get_absolute_url()) if hasattr(target, "get_absolute_url") else settings.SITE_URL,
         "unsubscribe_url": "",
     }

@@ -277,3 +277,12 @@ def test_a_row_of_an_unknown_kind_is_cancelled_not_retried_forever(person, enque
     Notification.objects.filter(pk=notification.pk).update(kind="removed.kind")
     assert sweep_and_send(enqueued) == ["cancelled"]
     assert "unknown kind" in Notification.objects.get(pk=notification.pk).last_error
+
+
+@pytest.mark.django_db
+def test_a_message_to_an_address_without_account_renders_and_sends(person, enqueued):
+    due(person, kind="accounts.welcome", recipient=None, to_address="asukas@example.fi")
+    assert sweep_and_send(enqueued) == ["sent"]
+    assert mail.outbox[0].to == ["asukas@example.fi"]
+    assert mail.outbox[0].body.startswith("Hei,")
+    assert "List-Unsubscribe" not in mail.outbox[0].extra_headers  # no account: nothing to unsubscribe
