@@ -42,9 +42,18 @@ STAFF_ROLES = frozenset({Role.COORDINATOR, Role.TRAINER, Role.ADMIN})
 
 
 def sync_roles(group_model, permission_model) -> None:
-    """Create the role groups and set exactly the permissions ROLE_PERMISSIONS gives them."""
+    """Create the role groups and set exactly the permissions ROLE_PERMISSIONS gives them.
+
+    The admin role also gets every model permission (administrators do everything in Django admin)
+    except keeping an own expert profile, which belongs to the expert role.
+    """
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=role)
+        if role == Role.ADMIN:
+            group.permissions.set(
+                permission_model.objects.exclude(content_type__app_label="accounts", codename="keep_own_profile")
+            )
+            continue
         wanted = []
         for perm in sorted(perms):
             app_label, codename = perm.split(".")

@@ -27,3 +27,15 @@ def test_coordinator_is_refused_by_admin(client, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("admin:login")).status_code == 403
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_admin_role_without_superuser_flag_manages_every_model(client):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(role="admin", mfa=True)
+    assert not admin.is_superuser and admin.is_staff
+    client.force_login(admin)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:accounts_user_changelist") in html
+    assert reverse("admin:notifications_notification_changelist") in html

@@ -40,9 +40,21 @@ class RedisServer:
     def start(self) -> None:
         # No persistence: a restart loses every queued task, the worst case for "lose nothing".
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         import redis
 
@@ -86,16 +98,36 @@ def broker(own_redis, monkeypatch):
 class Workers:
     def __init__(self, broker_url: str, data_dir: Path):
         self.env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CELERY_BROKER_URL"}}
-        self.env.update(DATABASE_URL=database_url_for_subprocess(), CELERY_BROKER_URL=broker_url,
-                        KP_DATA_DIR=str(data_dir), EMAIL_URL="filemail://")
+        self.env.update(
+            DATABASE_URL=database_url_for_subprocess(),
+            CELERY_BROKER_URL=broker_url,
+            KP_DATA_DIR=str(data_dir),
+            EMAIL_URL="filemail://",
+        )
         self.current: subprocess.Popen | None = None
         self.log = (data_dir / "worker.log").open("ab")
 
     def start(self) -> None:
         self.current = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "kokemuspankki", "worker", "--pool", "solo", "-l", "WARNING",
-             "--without-mingle", "--without-gossip", "--without-heartbeat"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "kokemuspankki",
+                "worker",
+                "--pool",
+                "solo",
+                "-l",
+                "WARNING",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
 
     def kill(self) -> None:
@@ -120,8 +152,9 @@ def make_due(count: int) -> None:
     past = timezone.now() - timedelta(seconds=1)
     for n in range(count):
         # A kind the worker process knows: it does not load the test suite's kinds.
-        schedule_notification(kind="accounts.welcome", target=person, to_address=f"osallistuja{n}@example.fi",
-                              due_at=past)
+        schedule_notification(
+            kind="accounts.welcome", target=person, to_address=f"osallistuja{n}@example.fi", due_at=past
+        )
 
 
 def sweep_until_all_sent(count: int, timeout: float) -> None:
@@ -141,9 +174,7 @@ def delivered(mail_dir: Path) -> Counter:
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_killing_the_worker_mid_send_loses_nothing_and_duplicates_at_most_once_per_kill(
-    workers, settings, tmp_path
-):
+def test_killing_the_worker_mid_send_loses_nothing_and_duplicates_at_most_once_per_kill(workers, settings, tmp_path):
     settings.KP_NOTIFICATION_CLAIM_SECONDS = 2
     settings.KP_NOTIFICATION_SWEEP_BATCH = 20
     make_due(200)
