@@ -13,9 +13,10 @@ class AccountsConfig(AppConfig):
 
         from . import signals  # noqa: F401  (connects allauth's signup signal)
 
-        # The data migration creates the roles; this keeps them after a flush (which re-sends
-        # post_migrate), e.g. between transactional tests.
-        post_migrate.connect(signals.sync_roles_after_migrate, sender=self)
+        # The data migration creates the roles; this keeps them in step after every migrate and flush
+        # (a flush re-sends post_migrate, e.g. between transactional tests). It listens to every app's
+        # signal, after auth has created that app's permissions, so that the admin role gets them all.
+        post_migrate.connect(signals.sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
 
         kinds.register(
             kinds.Kind(

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import accounts
+from demo import accounts, notifications
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not allow_production:
             raise CommandError("Demo accounts have a published password: refusing without DEBUG.")
         users = accounts.load()
+        notifications.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts:"))
         for email, role in users:
             self.stdout.write(f"  {role:<24} {email}")
@@ -22,3 +23,4 @@ class Command(BaseCommand):
             f"  staff accounts use two-factor authentication: TOTP secret {accounts.DEMO_TOTP_SECRET}"
             " (add it to an authenticator app, or run `make totp` for the current code)"
         )
+        self.stdout.write("  outgoing email is written to .data/mail/ (the demo expert's welcome message is queued)")
