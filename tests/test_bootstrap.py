@@ -142,3 +142,26 @@ def test_secret_key_is_required(tmp_path):
     result = settings_value(env, "settings.SECRET_KEY")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.integration
+def test_a_crashed_holder_does_not_keep_the_database_running(tmp_path):
+    """A pid left behind by a killed process (or an empty file) must not stop the cleanup."""
+    script = "print('ok')"
+    run = [*DEVSTACK, "manage", "shell", "-c", script]
+    assert subprocess.run(run, cwd=ROOT, env=clean_env(tmp_path), capture_output=True, timeout=180).returncode == 0
+    (tmp_path / "pg" / ".handle_pids.json").write_text("")  # a holder killed mid-write
+    result = subprocess.run(run, cwd=ROOT, env=clean_env(tmp_path), capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert postgres_processes(tmp_path) == []
+    (tmp_path / "pg" / ".handle_pids.json").write_text("[999999999]")  # a pid that no longer runs
+    result = subprocess.run(
+        [*DEVSTACK, "manage", "shell", "-c", script],
+        cwd=ROOT,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert postgres_processes(tmp_path) == []
