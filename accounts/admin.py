@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, User
+from .models import AuditEvent, Invitation, User
 
 
 @admin.register(User)
@@ -34,3 +34,23 @@ class InvitationAdmin(admin.ModelAdmin):
         from django.utils import timezone
 
         queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: an audit log that admins could edit would prove nothing."""
+
+    list_display = ["at", "actor", "action", "what", "subject"]
+    list_filter = ["action", "what", "at"]
+    search_fields = ["actor__email", "subject__email"]
+    list_select_related = ["actor", "subject"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

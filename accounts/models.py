@@ -144,3 +144,38 @@ class Invitation(models.Model):
 
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    CHANGE = "change", _("Changed")
+    EXPORT = "export", _("Exported")
+    ERASE = "erase", _("Erased")
+
+
+class AuditEvent(models.Model):
+    """Who saw or changed whose personal data, and when (GDPR accountability). Append-only."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("who")
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="audit_events",
+        verbose_name=_("whose data"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    what = models.CharField(_("what"), max_length=100)
+    fields = models.JSONField(_("fields"), default=list, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["subject", "-at"], name="audit_subject_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.what}"

@@ -81,3 +81,16 @@ def accept_invitation(*, invitation_id: int, user: User) -> bool:
         user.save(update_fields=["language"])
     schedule_notification(kind="accounts.welcome", target=user, recipient=user, due_at=timezone.now())
     return True
+
+
+def record_audit_event(*, actor, subject, action: str, what: str, fields: list[str] | None = None) -> None:
+    """Append to the audit log. Field names only, never their values."""
+    from .models import AuditEvent
+
+    AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject=subject,
+        action=action,
+        what=what,
+        fields=sorted(fields or []),
+    )

@@ -1,1 +1,93 @@
-# Models arrive with this app's capability issue; each is registered here with filters and search.
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+
+from .models import (
+    BlockedPeriod,
+    Consent,
+    ConsentText,
+    ExperienceArea,
+    ExpertProfile,
+    Language,
+    Municipality,
+    Organisation,
+    ProfileExperience,
+    TaskType,
+    WeeklyAvailability,
+)
+
+
+class TaxonomyAdmin(TranslationAdmin):
+    list_display = ["name", "slug", "order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name_fi", "name_sv", "name_en", "slug"]
+    list_editable = ["order", "is_active"]
+    prepopulated_fields = {"slug": ["name_fi"]}
+
+
+for taxonomy in (ExperienceArea, TaskType, Language, Municipality, Organisation):
+    admin.site.register(taxonomy, TaxonomyAdmin)
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(TranslationAdmin):
+    list_display = ["version", "published_at"]
+    list_filter = ["published_at"]
+    search_fields = ["text_fi"]
+
+
+class ExperienceInline(admin.TabularInline):
+    model = ProfileExperience
+    extra = 0
+
+
+class WeeklyInline(admin.TabularInline):
+    model = WeeklyAvailability
+    extra = 0
+
+
+class BlockedInline(admin.TabularInline):
+    model = BlockedPeriod
+    extra = 0
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "status", "training_level", "organisation", "consent_version", "updated_at"]
+    list_filter = ["status", "training_level", "organisation", "remote_ok", "is_public", "municipalities"]
+    search_fields = ["display_name", "user__email"]
+    filter_horizontal = ["task_types", "languages", "municipalities"]
+    raw_id_fields = ["user"]
+    list_select_related = ["organisation"]
+    inlines = [ExperienceInline, WeeklyInline, BlockedInline]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["profile", "text", "given_at", "withdrawn_at"]
+    list_filter = ["text", "given_at", "withdrawn_at"]
+    search_fields = ["profile__display_name", "profile__user__email"]
+    raw_id_fields = ["profile"]
+
+
+@admin.register(ProfileExperience)
+class ProfileExperienceAdmin(admin.ModelAdmin):
+    list_display = ["profile", "area", "relation"]
+    list_filter = ["area", "relation"]
+    search_fields = ["profile__display_name"]
+    raw_id_fields = ["profile"]
+
+
+@admin.register(WeeklyAvailability)
+class WeeklyAvailabilityAdmin(admin.ModelAdmin):
+    list_display = ["profile", "weekday", "start", "end"]
+    list_filter = ["weekday"]
+    search_fields = ["profile__display_name"]
+    raw_id_fields = ["profile"]
+
+
+@admin.register(BlockedPeriod)
+class BlockedPeriodAdmin(admin.ModelAdmin):
+    list_display = ["profile", "start", "end"]
+    list_filter = ["start"]
+    search_fields = ["profile__display_name"]
+    raw_id_fields = ["profile"]

@@ -1,1 +1,1 @@
-# Forms arrive with this app's capability issue.
+# Profile forms: see experts/forms_profile.py (the expert's own profile); search filters: experts/filters.py.

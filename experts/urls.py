@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import profile, search
 
 app_name = "experts"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("oma/", views.my_profile, name="my_profile"),
+    path("", search.index, name="index"),
+    path("oma/", profile.my_profile, name="my_profile"),
 ]

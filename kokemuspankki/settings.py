@@ -23,6 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before admin, so that admin shows the fi/sv/en fields
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -131,6 +132,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kokemuspankki"
 KP_STAFF_MFA_REQUIRED = env.bool("KP_STAFF_MFA_REQUIRED", default=True)
 KP_INVITATION_DAYS = env.int("KP_INVITATION_DAYS", default=14)
+# The public directory of experts (only their public details) is off until the county turns it on.
+KP_PUBLIC_DIRECTORY = env.bool("KP_PUBLIC_DIRECTORY", default=False)
+# Uploaded profile photos: at most this many bytes; they are re-encoded to drop location metadata.
+KP_MAX_PHOTO_BYTES = env.int("KP_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
 
 # Sessions expire after 30 idle minutes: every request renews the cookie.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
@@ -167,6 +172,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fi"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fi",)
 LANGUAGE_COOKIE_NAME = "kp_language"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SAMESITE = "Lax"

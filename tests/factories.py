@@ -38,3 +38,62 @@ class UserFactory(factory.django.DjangoModelFactory):
     def mfa(obj, create, extracted, **kwargs):  # noqa: N805
         if create and extracted:
             TOTP.activate(obj, TEST_TOTP_SECRET)
+
+
+class ExpertProfileFactory(factory.django.DjangoModelFactory):
+    """A listed (consented, active) expert. ExpertProfileFactory(consent=False) for an unlisted one.
+
+    experiences=[("masennus", "own")], task_types=["luento"], languages=["suomi"], municipalities=["lahti"]
+    take slugs of the seeded taxonomies. The search document is refreshed after creation.
+    """
+
+    class Meta:
+        model = "experts.ExpertProfile"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, role="expert")
+    display_name = factory.Sequence(lambda n: ["Aino", "Päivi", "Jyrki", "Åsa", "Eero-Matti"][n % 5] + f" {n}")
+    bio = ""
+
+    @factory.post_generation
+    def consent(obj, create, extracted, **kwargs):  # noqa: N805
+        from experts.models import ConsentText
+        from experts.services import give_consent
+
+        if create and extracted is not False:
+            give_consent(profile=obj, text=ConsentText.current())
+
+    @factory.post_generation
+    def experiences(obj, create, extracted, **kwargs):  # noqa: N805
+        from experts.models import ExperienceArea, ProfileExperience
+
+        for slug, relation in extracted or []:
+            ProfileExperience.objects.create(profile=obj, area=ExperienceArea.objects.get(slug=slug), relation=relation)
+
+    @factory.post_generation
+    def task_types(obj, create, extracted, **kwargs):  # noqa: N805
+        from experts.models import TaskType
+
+        if extracted:
+            obj.task_types.set(TaskType.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):  # noqa: N805
+        from experts.models import Language
+
+        if extracted:
+            obj.languages.set(Language.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def municipalities(obj, create, extracted, **kwargs):  # noqa: N805
+        from experts.models import Municipality
+
+        if extracted:
+            obj.municipalities.set(Municipality.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def search_document(obj, create, extracted, **kwargs):  # noqa: N805
+        from experts.services import refresh_search_document
+
+        if create:
+            refresh_search_document(obj)

@@ -7,10 +7,3 @@ from django.shortcuts import render
 def index(request):
     """The expert bank's landing page for coordinators."""
     return render(request, "experts/index.html")
-
-
-@login_required
-@permission_required("accounts.keep_own_profile", raise_exception=True)
-def my_profile(request):
-    """An expert's own page: profile, availability and assignments."""
-    return render(request, "experts/my_profile.html")

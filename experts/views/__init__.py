@@ -1,0 +1,1 @@
+"""Views of the expert bank: `profile` (the expert's own profile) and `search` (coordinators, directory)."""
