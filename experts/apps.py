@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class ExpertsConfig(AppConfig):
     name = "experts"
     verbose_name = _("Expert bank")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="experts.seed")
+
+
+def seed_after_migrate(sender, **kwargs):
+    from django.apps import apps
+
+    from .seed import seed
+
+    seed(lambda name: apps.get_model("experts", name))

@@ -1,104 +1,12 @@
 """A realistic starting set for a Finnish county (Päijät-Häme); admins edit the lists afterwards."""
 
 from django.db import migrations
-from django.utils import timezone
-
-# slug, fi, sv, en
-EXPERIENCE_AREAS = [
-    ("mielenterveys", "Mielenterveys", "Psykisk hälsa", "Mental health"),
-    ("masennus", "Masennus", "Depression", "Depression"),
-    ("kaksisuuntainen", "Kaksisuuntainen mielialahäiriö", "Bipolär sjukdom", "Bipolar disorder"),
-    ("skitsofrenia", "Skitsofrenia", "Schizofreni", "Schizophrenia"),
-    ("paihteet", "Päihteet", "Missbruk", "Substance use"),
-    ("peliriippuvuus", "Peliriippuvuus", "Spelberoende", "Gambling addiction"),
-    ("syopa", "Syöpä", "Cancer", "Cancer"),
-    ("neurologiset", "Neurologiset sairaudet", "Neurologiska sjukdomar", "Neurological conditions"),
-    ("vammaisuus", "Vammaisuus", "Funktionsnedsättning", "Disability"),
-    ("lastensuojelu", "Lastensuojelu", "Barnskydd", "Child welfare"),
-    ("asunnottomuus", "Asunnottomuus", "Hemlöshet", "Homelessness"),
-    ("tyottomyys", "Pitkäaikaistyöttömyys", "Långtidsarbetslöshet", "Long-term unemployment"),
-    ("omaishoito", "Omaishoito", "Närståendevård", "Family caregiving"),
-]
-TASK_TYPES = [
-    ("vastaanotto", "Vastaanottotoiminta", "Mottagningsverksamhet", "Reception duty"),
-    ("vertaisryhma", "Vertaisryhmä", "Kamratgrupp", "Peer group"),
-    ("luento", "Luento tai puheenvuoro", "Föreläsning eller anförande", "Lecture or talk"),
-    ("kehittaminen", "Kehittämistyö", "Utvecklingsarbete", "Development work"),
-    ("johtoryhma", "Johtoryhmän jäsen", "Medlem i ledningsgrupp", "Management group member"),
-    ("hanketyo", "Hanketyö", "Projektarbete", "Project work"),
-    ("asiakasraati", "Asiakasraati", "Kundpanel", "Client panel"),
-    ("koulutus", "Koulutus", "Utbildning", "Training"),
-    ("media", "Media", "Media", "Media"),
-]
-LANGUAGES = [
-    ("suomi", "Suomi", "Finska", "Finnish"),
-    ("ruotsi", "Ruotsi", "Svenska", "Swedish"),
-    ("englanti", "Englanti", "Engelska", "English"),
-    ("viittomakieli", "Suomalainen viittomakieli", "Finskt teckenspråk", "Finnish Sign Language"),
-    ("selkokieli", "Selkokieli", "Lättläst språk", "Plain language"),
-    ("venaja", "Venäjä", "Ryska", "Russian"),
-    ("arabia", "Arabia", "Arabiska", "Arabic"),
-]
-MUNICIPALITIES = [
-    ("asikkala", "Asikkala", "Asikkala", "Asikkala"),
-    ("hartola", "Hartola", "Gustav Adolfs", "Hartola"),
-    ("heinola", "Heinola", "Heinola", "Heinola"),
-    ("hollola", "Hollola", "Hollola", "Hollola"),
-    ("iitti", "Iitti", "Itis", "Iitti"),
-    ("karkola", "Kärkölä", "Kärkölä", "Kärkölä"),
-    ("lahti", "Lahti", "Lahtis", "Lahti"),
-    ("orimattila", "Orimattila", "Orimattila", "Orimattila"),
-    ("padasjoki", "Padasjoki", "Padasjoki", "Padasjoki"),
-    ("sysma", "Sysmä", "Sysmä", "Sysmä"),
-]
-ORGANISATIONS = [
-    ("hyvinvointialue", "Päijät-Hämeen hyvinvointialue", "Välfärdsområdet Päijänne-Tavastland",
-     "Päijät-Häme Wellbeing Services County"),
-    ("mieli-ry", "Mieli ry", "Mieli rf", "Mieli Mental Health Finland"),
-    ("miete-ry", "Miete ry", "Miete rf", "Miete ry"),
-    ("syopayhdistys", "Syöpäyhdistys", "Cancerföreningen", "Cancer Society"),
-    ("a-kilta", "A-kilta ry", "A-kilta rf", "A-kilta ry"),
-]
-CONSENT = {
-    "fi": (
-        "Annan suostumukseni siihen, että hyvinvointialue käsittelee profiiliini kirjaamiani terveyttä ja "
-        "sosiaalihuoltoa koskevia tietoja (kokemusalueet, aiheet joista en puhu, omat avun ja saavutettavuuden "
-        "tarpeet) kokemusasiantuntijoiden löytämiseksi ja tehtäviin varaamiseksi. Tiedot näkyvät vain niille, "
-        "joille olen ne profiilissani valinnut. Voin perua suostumukseni milloin tahansa, jolloin profiilini "
-        "poistuu hausta heti."
-    ),
-    "sv": (
-        "Jag samtycker till att välfärdsområdet behandlar de uppgifter om hälsa och socialvård som jag har "
-        "angett i min profil (erfarenhetsområden, ämnen jag inte talar om, mina egna behov av hjälp och "
-        "tillgänglighet) för att erfarenhetsexperter ska kunna hittas och bokas för uppdrag. Uppgifterna visas "
-        "endast för dem som jag har valt i min profil. Jag kan när som helst återkalla mitt samtycke, och då "
-        "försvinner min profil genast från sökningen."
-    ),
-    "en": (
-        "I consent to the wellbeing services county processing the health and social-care related details I "
-        "have entered in my profile (experience areas, topics I will not speak about, my own assistance and "
-        "accessibility needs) so that experience experts can be found and booked for assignments. The details "
-        "are shown only to those I have chosen in my profile. I can withdraw my consent at any time, and my "
-        "profile then leaves the search at once."
-    ),
-}
 
 
 def seed(apps, schema_editor):
-    for model_name, rows in [("ExperienceArea", EXPERIENCE_AREAS), ("TaskType", TASK_TYPES),
-                             ("Language", LANGUAGES), ("Municipality", MUNICIPALITIES),
-                             ("Organisation", ORGANISATIONS)]:
-        model = apps.get_model("experts", model_name)
-        for order, (slug, fi, sv, en) in enumerate(rows):
-            model.objects.update_or_create(
-                slug=slug, defaults={"name": fi, "name_fi": fi, "name_sv": sv, "name_en": en, "order": order}
-            )
-    ConsentText = apps.get_model("experts", "ConsentText")
-    ConsentText.objects.update_or_create(
-        version=1,
-        defaults={"text": CONSENT["fi"], "text_fi": CONSENT["fi"], "text_sv": CONSENT["sv"],
-                  "text_en": CONSENT["en"], "published_at": timezone.now()},
-    )
+    from experts.seed import seed as seed_lists
+
+    seed_lists(lambda name: apps.get_model("experts", name))
 
 
 class Migration(migrations.Migration):

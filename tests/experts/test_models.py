@@ -82,3 +82,16 @@ def test_fields_are_private_by_default_and_health_details_never_public():
         **{field: "coordinators" for field in clean_visibility({})},
         "experience": "coordinators",
     }
+
+
+@pytest.mark.django_db
+def test_seed_lists_return_after_a_flush_but_edits_are_kept():
+    from experts.apps import seed_after_migrate
+    from experts.models import ExperienceArea, TaskType
+
+    ExperienceArea.objects.all().delete()  # what a flush between transactional tests does
+    TaskType.objects.filter(slug="media").update(name_fi="Media ja some")
+    seed_after_migrate(sender=None)
+    assert ExperienceArea.objects.count() == 13
+    assert ExperienceArea.objects.get(slug="skitsofrenia").name_sv == "Schizofreni"
+    assert TaskType.objects.get(slug="media").name_fi == "Media ja some"
