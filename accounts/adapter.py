@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import Invitation
@@ -28,3 +29,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if invitation is not None and invitation.email.lower() != email.lower():
             raise forms.ValidationError(_("Use the email address the invitation was sent to."))
         return email
+
+    def get_signup_redirect_url(self, request):
+        # The user_signed_up receiver has already given the invited role: a new expert goes straight
+        # to the first step of the guided profile form.
+        if request.user.has_perm("accounts.keep_own_profile"):
+            return reverse("experts:profile_step", args=[1])
+        return super().get_signup_redirect_url(request)

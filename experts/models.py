@@ -1,18 +1,21 @@
 """The expert bank: profiles that experts keep themselves, with per-field visibility and consent."""
 
 import calendar
+import re
 from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .text_search import WEBSEARCH_SYNTAX, allowed_edits, edit_distance, search_terms
 
 
 class Taxonomy(models.Model):
@@ -131,6 +134,45 @@ class ConsentText(models.Model):
         return cls.objects.filter(published_at__lte=timezone.now()).order_by("-version").first()
 
 
+# A word is read as a misspelt list label when pg_trgm finds the label near it (a cheap, generous
+# shortlist) and one of the label's words is at most this many edits away (the actual judgement):
+# "skitsofernia" is one swap from "skitsofrenia", while "vertaistukiryhmä" is a real word, not a typo
+# of "vertaisryhmä".
+LABEL_SHORTLIST_SIMILARITY = 0.3
+
+
+def label_corrections(words: list[str]) -> dict[str, set[str]]:
+    """{word: the words of list labels (any language) that the word is a misspelling of}.
+
+    The lists are short (tens of rows): one query shortlists labels by trigram word similarity to
+    any of the words, and the edit distance decides.
+    """
+    columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
+    parts = [
+        model.objects.annotate(
+            word=Value(word, output_field=models.CharField()),
+            closeness=Greatest(*[TrigramWordSimilarity(word, column) for column in columns]),
+        )
+        .filter(closeness__gte=LABEL_SHORTLIST_SIMILARITY)
+        .values("word", *columns)
+        for model in (ExperienceArea, TaskType, Language, Municipality, Organisation)
+        for word in words
+    ]
+    if not parts:
+        return {}
+    near: dict[str, set[str]] = {}
+    for row in parts[0].union(*parts[1:], all=True):
+        labels = " ".join(filter(None, (row[column] for column in columns))).lower()
+        near.setdefault(row["word"], set()).update(re.findall(r"[^\W_]+", labels))
+    corrections = {}
+    for word, label_words in near.items():
+        # A word that is itself in a label is spelt right ("lahti"), even if another one is near ("lahtis").
+        close = {label_word for label_word in label_words if edit_distance(word, label_word) <= allowed_edits(word)}
+        if close and word not in label_words:
+            corrections[word] = close
+    return corrections
+
+
 class ExpertProfileQuerySet(models.QuerySet):
     def listed(self):
         """Profiles that may appear in search: consented to the current text and not left."""
@@ -154,6 +196,80 @@ class ExpertProfileQuerySet(models.QuerySet):
 
     def public(self):
         return self.listed().filter(status=ProfileStatus.ACTIVE, is_public=True)
+
+    # --- Coordinators' search, the profile page and the public directory (views/search.py).
+
+    def visible_to(self, level: str | None):
+        """The profiles a viewer at `level` (services.viewer_level) may open: listed ones for staff,
+        only public ones at the public level, none without a level."""
+        if level in (Visibility.COORDINATORS, Visibility.STAFF):
+            return self.listed()
+        if level == Visibility.PUBLIC:
+            return self.public()
+        return self.none()
+
+    def search(self, text: str):
+        """Profiles matching the free `text`, annotated with `fit` (higher is better).
+
+        The text matches as a Finnish websearch query ("quotes", or, -not), or when each of its words
+        matches in one of three ways, each answered by a GIN index:
+        - as the start of a word, stemmed: "masennus" finds "masennusryhmää";
+        - inside the lower-case text (trigram index): "syöpä" finds "rintasyöpään", where the Finnish
+          compound puts it last;
+        - as a misspelt word of a list label (label_corrections): "skitsofernia" finds "Skitsofrenia",
+          in any of the three languages.
+        Trigram word similarity against each profile's whole text (`search_text %> word`) would catch
+        typos in introductions too, but costs ~60 µs a row in the index recheck: 2.9 s for "masennus"
+        at 50,000 profiles (make bench). `fit` is the full-text rank, where names and labels weigh
+        more than the introduction.
+        """
+        words, excluded = search_terms(text)
+        query = SearchQuery(text, config="finnish", search_type="websearch")
+        match, ranked, each_word = Q(search_document=query), query, []
+        # Without websearch syntax the query is just its words, which each_word finds anyway: leave it
+        # out of WHERE, saving a second @@ on every row of a broad search.
+        if words and not WEBSEARCH_SYNTAX.search(text):
+            match = Q(pk__in=[])
+        corrections = label_corrections(words)
+        for word in words:
+            # `word` is letters and digits only, so it is safe in to_tsquery's syntax.
+            terms = SearchQuery(f"{word}:*", config="finnish", search_type="raw")
+            for label_word in sorted(corrections.get(word, ())):
+                terms |= SearchQuery(label_word, config="finnish")
+            each_word.append(Q(search_document=terms) | Q(search_text__contains=word))
+            ranked |= terms
+        if each_word:
+            match |= Q(*each_word, *[~Q(search_document=SearchQuery(word, config="finnish")) for word in excluded])
+        return self.filter(match).annotate(fit=SearchRank(F("search_document"), ranked))
+
+    def with_recent_assignments(self):
+        """`recent_assignments`: the expert's assignments in the last 90 days, so that ranking spreads
+        work fairly. There is no booking model yet: the booking app replaces this Value(0) with a count."""
+        return self.annotate(recent_assignments=Value(0, output_field=models.IntegerField()))
+
+    def ranked(self):
+        """Best fit first (after a text search), then fewest recent assignments, then by name."""
+        queryset = self.with_recent_assignments()
+        order = ["recent_assignments", Lower("display_name"), "pk"]
+        if "fit" in queryset.query.annotations:
+            order.insert(0, F("fit").desc())
+        return queryset.order_by(*order)
+
+    def for_list(self, *, experiences: bool = True):
+        """The fetch shape of result cards: five queries however many profiles. The public directory
+        passes experiences=False: health-related details are never public, so they are not even read."""
+        related = ["task_types", "languages", "municipalities"]
+        if experiences:
+            rows = ProfileExperience.objects.select_related("area").order_by("area__order", "area__name")
+            related.insert(0, Prefetch("experiences", queryset=rows))
+        # The search columns are large and only needed in WHERE and ORDER BY.
+        return self.defer("search_document", "search_text").select_related("organisation").prefetch_related(*related)
+
+    def for_detail(self, level: str):
+        """The profile page for a viewer at `level`: the card's data (experiences only for staff), the
+        weekly pattern only for coordinators, and the user whom the audit row names."""
+        queryset = self.for_list(experiences=level != Visibility.PUBLIC).select_related("user")
+        return queryset.prefetch_related("weekly_slots") if level == Visibility.COORDINATORS else queryset
 
 
 class ExpertProfile(models.Model):
@@ -215,6 +331,8 @@ class ExpertProfile(models.Model):
             GinIndex(fields=["search_document"], name="expert_search_document"),
             GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="expert_search_trgm"),
             models.Index(fields=["consent_version", "status"], name="expert_listed"),
+            # Results and lists are ordered by name: without this the planner sorts every match.
+            models.Index(Lower("display_name"), name="expert_name_lower"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,8 +1,10 @@
 """Writes with side effects for the expert bank: consent, visibility, search document, audit."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.utils import timezone
 
@@ -12,10 +14,12 @@ from accounts.services import record_audit_event
 from .models import (
     NEVER_PUBLIC,
     VISIBLE_FIELDS,
+    BlockedPeriod,
     Consent,
     ConsentText,
     ExpertProfile,
     Visibility,
+    WeeklyAvailability,
 )
 
 
@@ -102,3 +106,107 @@ def refresh_search_document(profile: ExpertProfile) -> None:
         Value(body), config="finnish", weight="B"
     )
     ExpertProfile.objects.filter(pk=profile.pk).update(search_document=vector, search_text=f"{heading} {body}".lower())
+
+
+# --- The expert's own profile: the guided form, editing, status and availability (views/profile.py) ---
+
+
+def record_profile_change(*, profile: ExpertProfile, actor, fields: list[str]) -> None:
+    """What every save of profile data needs: a fresh search document and an audit event that names
+    the changed fields (never their values). Nothing changed, nothing to do."""
+    if not fields:
+        return
+    refresh_search_document(profile)
+    record_audit_event(
+        actor=actor, subject=profile.user, action=AuditAction.CHANGE, what="expert profile", fields=fields
+    )
+
+
+def _lock_profile(profile: ExpertProfile) -> None:
+    # Two submits of the same form (a double click) then run one after the other, so set-style writes
+    # (experiences, weekly slots) never meet half-done rows of the other request.
+    list(ExpertProfile.objects.select_for_update().filter(pk=profile.pk).values_list("pk"))
+
+
+@transaction.atomic
+def save_profile_section(*, form, actor, step: int | None = None) -> ExpertProfile:
+    """Save a valid section form of the expert's own profile (experts.forms_profile) and record it.
+
+    `step` is the guided form's step this completes; progress never moves backwards. A replaced or
+    removed photo file is deleted once the new state is committed.
+    """
+    fields = form.changed_profile_fields()
+    creating = form.instance._state.adding
+    if not creating:
+        _lock_profile(form.instance)
+    try:
+        with transaction.atomic():
+            profile = form.save()
+    except IntegrityError:
+        if not creating:
+            raise
+        # A double-submitted first step: the other request created this user's profile a moment ago
+        # from the same data, and logged it. Drop our copy of the photo file and use theirs.
+        if form.instance.photo.name:
+            form.instance.photo.storage.delete(form.instance.photo.name)
+        return ExpertProfile.objects.get(user=form.instance.user_id)
+    if step and profile.onboarding_step < step:
+        profile.onboarding_step = step
+        profile.save(update_fields=["onboarding_step"])
+    replaced = getattr(form, "replaced_photo", "")
+    if replaced and replaced != profile.photo.name:
+        storage = profile.photo.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
+    record_profile_change(profile=profile, actor=actor, fields=fields)
+    return profile
+
+
+@transaction.atomic
+def finish_profile_onboarding(*, profile: ExpertProfile, text: ConsentText | None, step: int) -> None:
+    """The guided form's last step: consent to the current text (if one is published) and mark the
+    profile complete."""
+    if text is not None:
+        give_consent(profile=profile, text=text)
+    if profile.onboarding_step < step:
+        profile.onboarding_step = step
+        profile.save(update_fields=["onboarding_step"])
+
+
+@transaction.atomic
+def set_weekly_availability(*, profile: ExpertProfile, slots: list[tuple], monthly_cap: int | None, actor) -> None:
+    """Replace the weekly pattern with `slots` ((weekday, start, end), already validated) and set the cap."""
+    _lock_profile(profile)
+    fields = []
+    wanted = sorted(slots)
+    if sorted(profile.weekly_slots.values_list("weekday", "start", "end")) != wanted:
+        profile.weekly_slots.all().delete()
+        WeeklyAvailability.objects.bulk_create(
+            [WeeklyAvailability(profile=profile, weekday=day, start=start, end=end) for day, start, end in wanted]
+        )
+        fields.append("weekly_slots")
+    if profile.monthly_cap != monthly_cap:
+        profile.monthly_cap = monthly_cap
+        profile.save(update_fields=["monthly_cap", "updated_at"])
+        fields.append("monthly_cap")
+    record_profile_change(profile=profile, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def add_blocked_period(*, profile: ExpertProfile, start: date, end: date, note: str, actor) -> BlockedPeriod:
+    """Block dates; the same period submitted twice is stored once."""
+    _lock_profile(profile)
+    period, created = BlockedPeriod.objects.get_or_create(
+        profile=profile, start=start, end=end, defaults={"note": note}
+    )
+    if created:
+        record_profile_change(profile=profile, actor=actor, fields=["blocked_periods"])
+    return period
+
+
+@transaction.atomic
+def remove_blocked_period(*, profile: ExpertProfile, period_id: int, actor) -> bool:
+    """Remove one of the profile's own blocked periods. False if there was none (already removed)."""
+    deleted, _rows = BlockedPeriod.objects.filter(profile=profile, pk=period_id).delete()
+    if deleted:
+        record_profile_change(profile=profile, actor=actor, fields=["blocked_periods"])
+    return bool(deleted)

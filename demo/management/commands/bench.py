@@ -1,5 +1,12 @@
 """`make bench`: figures for the README, from a run anyone can repeat.
 
+`manage.py bench` runs the notifications part; `--experts` adds the expert search part and
+`--experts --no-notifications` runs that alone.
+
+experts: realistic profiles (demo/expert_bench.py) at each size of --expert-sizes; the search page's
+queryset (filter, rank, count and the page of 25 with its prefetches) timed over --runs runs for three
+kinds of search; median and p95 in milliseconds. The bench profiles are deleted afterwards.
+
 notifications: N due notifications -> one real Celery worker -> sent. Reports the wall time from
 "due" to "all sent", throughput, and lateness percentiles (sent_at - due_at). The sweep runs in this
 process in a loop, as beat plus the backlog re-sweep would; mail goes to Django's dummy backend so
@@ -17,13 +24,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
+from demo import expert_bench
+from experts.models import ExpertProfile
+from experts.views.search import CappedPaginator
 from notifications.models import Notification, Status
 from notifications.services import sweep_due_notifications
 
-BENCH_DOMAIN = "@bench.invalid"
+BENCH_DOMAIN = expert_bench.BENCH_DOMAIN
 
 
 class Command(BaseCommand):
@@ -31,11 +42,48 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--notifications", type=int, default=10_000)
+        parser.add_argument("--no-notifications", action="store_true", help="skip the notifications part")
+        parser.add_argument("--experts", action="store_true", help="also run the expert search part")
+        parser.add_argument("--expert-sizes", default="5000,50000", help="profile counts to measure at")
+        parser.add_argument("--runs", type=int, default=30, help="timed searches per kind and size")
 
-    def handle(self, *args, notifications, **options):
+    def handle(self, *args, notifications, no_notifications, experts, expert_sizes, runs, **options):
         self.stdout.write(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-        self.stdout.write(f"broker: {settings.CELERY_BROKER_URL.split('://')[0]}")
-        self.bench_notifications(notifications)
+        if experts:
+            self.bench_experts(sorted(int(size) for size in expert_sizes.split(",")), runs)
+        if not no_notifications:
+            self.stdout.write(f"broker: {settings.CELERY_BROKER_URL.split('://')[0]}")
+            self.bench_notifications(notifications)
+
+    def bench_experts(self, sizes: list[int], runs: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            self.stdout.write(f"expert search: PostgreSQL {cursor.fetchone()[0]}, {runs} runs per figure")
+        expert_bench.remove_bench_experts()
+        generator = expert_bench.ExpertGenerator()
+        made = 0
+        try:
+            for size in sizes:
+                started = time.monotonic()
+                generator.add(made, size)
+                expert_bench.settle()
+                made = size
+                listed = ExpertProfile.objects.listed().count()
+                self.stdout.write(
+                    f"  {size:,} bench profiles ({listed:,} listed in all) made in {time.monotonic() - started:.1f} s"
+                )
+                for name, (median, p95, count) in expert_bench.measure(runs).items():
+                    found = (
+                        f"{count:,}" if count <= CappedPaginator.COUNT_CAP else f"over {CappedPaginator.COUNT_CAP:,}"
+                    )
+                    self.stdout.write(f"    {name:<22} median {median:6.1f} ms  p95 {p95:6.1f} ms  ({found} found)")
+            self.stdout.write("  how the free-text searches find their rows:")
+            for word, scans in expert_bench.text_plans().items():
+                self.stdout.write(f"    {word}: {scans}")
+        finally:
+            started = time.monotonic()
+            removed = expert_bench.remove_bench_experts()
+            self.stdout.write(f"  bench profiles removed ({removed:,} rows) in {time.monotonic() - started:.1f} s")
 
     def bench_notifications(self, count: int) -> None:
         target, _ = User.objects.get_or_create(email=f"bench{BENCH_DOMAIN}", defaults={"is_active": True})

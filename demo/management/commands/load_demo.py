@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import accounts, expert_bank, notifications
+from demo import accounts, expert_bank, experts, notifications
 
 
 class Command(BaseCommand):
@@ -15,8 +15,11 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts have a published password: refusing without DEBUG.")
         users = accounts.load()
         notifications.load()
-        experts = expert_bank.load()
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {experts} searchable demo experts. Demo accounts:"))
+        experts.load()
+        searchable = expert_bank.load()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded: {searchable + 1} demo experts in the bank. Demo accounts:")
+        )
         for email, role in users:
             self.stdout.write(f"  {role:<24} {email}")
         self.stdout.write(f"  password for all: {accounts.DEMO_PASSWORD}")

@@ -1,0 +1,81 @@
+"""The search journey in a real browser: live filtering with htmx, the same search without JavaScript,
+and axe on the search, profile and directory pages at desktop and phone size."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_landing_pages import BOTH_SIZES, check_page, sign_in
+from tests.factories import ExpertProfileFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def experts():
+    return [
+        ExpertProfileFactory(
+            display_name="Katja",
+            experiences=[("masennus", "own")],
+            municipalities=["lahti"],
+            task_types=["vertaisryhma"],
+            bio="Vedän masennusryhmää Lahdessa.",
+            visibility={"bio": "public"},
+            is_public=True,
+        ),
+        ExpertProfileFactory(display_name="Tuomas", experiences=[("skitsofrenia", "own")], municipalities=["sysma"]),
+    ]
+
+
+def result_names(page) -> list[str]:
+    return page.locator("#results h3").all_inner_texts()
+
+
+@BOTH_SIZES
+def test_search_profile_and_directory_pages_are_accessible(page, live_server, viewport, experts, settings):
+    settings.KP_PUBLIC_DIRECTORY = True
+    sign_in(page, live_server, UserFactory(role="coordinator", mfa=True))
+    for name, path in [
+        ("search", "/asiantuntijat/?area=masennus&municipality=lahti"),
+        ("search-no-results", "/asiantuntijat/?q=olematon"),
+        ("search-bad-input", "/asiantuntijat/?date=31.2.2026"),
+        ("expert", experts[0].get_absolute_url()),
+        ("directory", "/asiantuntijat/hakemisto/"),
+    ]:
+        assert page.goto(path).status == 200, path
+        check_page(page, viewport, "coordinator", name)
+
+
+def test_typing_filters_live_and_the_url_follows(page, live_server, experts):
+    sign_in(page, live_server, UserFactory(role="coordinator", mfa=True))
+    page.goto("/asiantuntijat/")
+    assert result_names(page) == ["Katja", "Tuomas"]
+    page.evaluate("window.fullLoads = (window.fullLoads || 0) + 1")
+    page.fill("#id_q", "skitsofernia")
+    expect(page.locator("#results h3")).to_have_count(1)
+    assert result_names(page) == ["Tuomas"]
+    assert page.locator("#result-count").inner_text() == "Löytyi yksi kokemusasiantuntija."
+    assert "q=skitsofernia" in page.url
+    # The page was not reloaded: the marker set before typing is still there.
+    assert page.evaluate("window.fullLoads") == 1
+
+
+def test_ticking_a_facet_filters_live(page, live_server, experts):
+    sign_in(page, live_server, UserFactory(role="coordinator", mfa=True))
+    page.goto("/asiantuntijat/")
+    page.locator("summary", has_text="Kunta").click()
+    page.get_by_label("Sysmä").check()
+    expect(page.locator("#results h3")).to_have_count(1)
+    assert result_names(page) == ["Tuomas"]
+    assert "municipality=sysma" in page.url
+
+
+def test_without_javascript_the_form_submits_normally(browser, live_server, experts):
+    context = browser.new_context(java_script_enabled=False, locale="fi-FI", base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, live_server, UserFactory(role="coordinator", mfa=True))
+    page.goto("/asiantuntijat/")
+    page.fill("#id_q", "masennus")
+    page.get_by_role("button", name="Hae", exact=True).click()
+    page.wait_for_url("**/asiantuntijat/?q=masennus*")
+    assert result_names(page) == ["Katja"]
+    context.close()

@@ -1,0 +1,253 @@
+"""The coordinators' search page: access, result cards, htmx, pagination, bad input and queries."""
+
+import pytest
+from django.urls import reverse
+
+from experts.models import ProfileStatus
+from experts.views.search import CappedPaginator
+from tests.factories import ExpertProfileFactory
+
+URL = reverse("experts:index")
+
+
+def names(response) -> list[str]:
+    return [profile.display_name for profile, _fields in response.context["cards"]]
+
+
+@pytest.fixture
+def english(client):
+    client.cookies["kp_language"] = "en"
+    return client
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["expert", "trainer"])
+def test_experts_and_trainers_may_not_search(client, role, request):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "admin_user"])
+def test_coordinators_and_admins_search(client, role, request):
+    ExpertProfileFactory(display_name="Aino")
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert names(response) == ["Aino"]
+
+
+@pytest.mark.django_db
+def test_unconsented_profile_never_appears(client, coordinator):
+    ExpertProfileFactory(display_name="Ei suostumusta", consent=False)
+    client.force_login(coordinator)
+    response = client.get(URL, {"q": "suostumusta"})
+    assert names(response) == []
+    assert "Ei suostumusta" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_card_shows_what_the_decision_needs(client, coordinator, english):
+    ExpertProfileFactory(
+        display_name="Aino",
+        experiences=[("masennus", "own"), ("paihteet", "close_one")],
+        task_types=["luento"],
+        languages=["suomi", "ruotsi"],
+        municipalities=["lahti"],
+        remote_ok=True,
+        bio="Puhun toipumisesta.",
+    )
+    client.force_login(coordinator)
+    page = client.get(URL).content.decode()
+    for text in [
+        "Aino",
+        "Experience activist",
+        'Depression <span class="muted">(own experience)</span>',
+        'Substance use <span class="muted">(as a close one)</span>',
+        "Lecture or talk",
+        "Finnish, Swedish",
+        "Lahti",
+        "Remote and in person",
+        "Puhun toipumisesta.",
+    ]:
+        assert text in page
+
+
+@pytest.mark.django_db
+def test_a_card_marks_a_paused_expert(client, coordinator, english):
+    ExpertProfileFactory(status=ProfileStatus.PAUSED)
+    client.force_login(coordinator)
+    assert '<span class="status-badge status-paused">Paused</span>' in client.get(URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_card_shows_the_fields_at_the_viewers_level(client, coordinator):
+    profile = ExpertProfileFactory(bio="Esittely", visibility={"bio": "public"})
+    client.force_login(coordinator)
+    response = client.get(URL)
+    [(shown, fields)] = response.context["cards"]
+    assert shown == profile
+    assert fields == profile.visible_fields("coordinators")
+
+
+@pytest.mark.django_db
+def test_the_search_is_a_shareable_get_url(client, coordinator):
+    ExpertProfileFactory(display_name="Lahti", municipalities=["lahti"], experiences=[("masennus", "own")])
+    ExpertProfileFactory(display_name="Sysmä", municipalities=["sysma"], experiences=[("masennus", "own")])
+    client.force_login(coordinator)
+    response = client.get(f"{URL}?q=masennus&municipality=lahti")
+    assert names(response) == ["Lahti"]
+    page = response.content.decode()
+    assert 'method="get"' in page
+    assert 'value="lahti" id="id_municipality_6" checked' in page
+    assert 'value="masennus"' in page
+
+
+@pytest.mark.django_db
+def test_the_count_is_announced_in_a_live_region(client, coordinator, english):
+    ExpertProfileFactory()
+    ExpertProfileFactory()
+    client.force_login(coordinator)
+    page = client.get(URL).content.decode()
+    assert '<p id="result-count" class="result-count" role="status">2 experts found.' in page
+
+
+@pytest.mark.django_db
+def test_a_broad_search_counts_up_to_the_cap(client, coordinator, english, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "COUNT_CAP", 2)
+    for _n in range(3):
+        ExpertProfileFactory()
+    client.force_login(coordinator)
+    response = client.get(URL)
+    assert "Over 2 experts found: the first 2 are shown." in response.content.decode()
+    assert len(response.context["cards"]) == 2
+
+
+@pytest.mark.django_db
+def test_no_results_gives_guidance(client, coordinator, english):
+    client.force_login(coordinator)
+    page = client.get(URL, {"q": "olematon"}).content.decode()
+    assert "No experts found." in page
+    assert "No experts match these conditions." in page
+    assert "Clear all conditions" in page
+
+
+@pytest.mark.django_db
+def test_htmx_gets_only_the_results_and_the_count(client, coordinator, english):
+    ExpertProfileFactory(display_name="Aino")
+    client.force_login(coordinator)
+    response = client.get(URL, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert [t.name for t in response.templates][0] == "experts/search_results.html"
+    assert "<html" not in page
+    assert '<p id="result-count" hx-swap-oob="innerHTML">One expert found.' in page
+    assert "Aino" in page
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_without_htmx_the_whole_page_comes_with_the_live_filtering_hooks(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(URL)
+    page = response.content.decode()
+    assert page.startswith("<!DOCTYPE html>")
+    assert 'hx-get="/asiantuntijat/"' in page
+    assert 'hx-target="#results"' in page
+    assert 'hx-push-url="true"' in page
+    assert "/static/vendor/htmx/htmx.min.js" in page
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_pages_of_25_with_navigation_that_keeps_the_search(client, coordinator, english):
+    for n in range(30):
+        ExpertProfileFactory(display_name=f"Asiantuntija {n:02}", municipalities=["lahti"])
+    client.force_login(coordinator)
+    first = client.get(URL, {"municipality": "lahti"})
+    assert len(first.context["cards"]) == 25
+    page = first.content.decode()
+    assert "30 experts found. Page 1 of 2." in page
+    assert 'href="?municipality=lahti&amp;page=2#results-heading" rel="next"' in page
+    assert '<a href="?municipality=lahti&amp;page=1#results-heading" aria-current="page">' in page
+    second = client.get(URL, {"municipality": "lahti", "page": 2})
+    assert names(second) == [f"Asiantuntija {n:02}" for n in range(25, 30)]
+    assert '<ol class="card-list" start="26">' in second.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page, expected", [("abc", "Aino"), ("999", "Aino"), ("-1", "Aino")])
+def test_a_bad_page_number_shows_a_real_page(client, coordinator, page, expected):
+    ExpertProfileFactory(display_name="Aino")
+    client.force_login(coordinator)
+    response = client.get(URL, {"page": page})
+    assert response.status_code == 200
+    assert names(response) == [expected]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"date": "31.2.2026"}, "Available on: Enter a valid date."),
+        ({"area": "ei-ole"}, "Experience area: Select a valid choice. ei-ole is not one of the available choices."),
+        ({"q": "x" * 201}, "Search words: Ensure this value has at most 200 characters (it has 201)."),
+        ({"q": "masennus\x00"}, "Search words: Null characters are not allowed."),
+    ],
+)
+def test_bad_input_shows_a_clear_error_and_no_results(client, coordinator, english, params, message):
+    ExpertProfileFactory()
+    client.force_login(coordinator)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    assert names(response) == []
+    page = response.content.decode()
+    assert message in page
+    assert "Check the search conditions." in page
+
+
+@pytest.mark.django_db
+def test_a_finnish_date_is_understood(client, coordinator):
+    ExpertProfileFactory()
+    client.force_login(coordinator)
+    # The date picker sends ISO dates; a typed Finnish date (browsers without a picker) works too.
+    assert client.get(URL, {"date": "30.11.2026"}).context["filters"].is_valid()
+    assert client.get(URL, {"date": "2026-11-30"}).context["filters"].is_valid()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [3, 30])
+def test_search_page_queries_do_not_grow_with_results(client, coordinator, django_assert_num_queries, count):
+    for _n in range(count):
+        ExpertProfileFactory(
+            experiences=[("masennus", "own"), ("syopa", "close_one")],
+            task_types=["luento", "media"],
+            languages=["suomi", "ruotsi"],
+            municipalities=["lahti", "hollola"],
+            bio="Vedän masennusryhmää.",
+        )
+    client.force_login(coordinator)
+    # session, user, roles (groups), MFA check, user + group permissions; the current consent text
+    # (listed); the chosen municipality (validation); the list labels near the search word (one
+    # union); count (capped); the page of profiles with organisations; experiences with areas, task
+    # types, languages, municipalities (prefetch); the facets' choices: areas, task types, languages,
+    # municipalities, organisations; then the idle-timeout session save (savepoint, update, release).
+    with django_assert_num_queries(23):
+        response = client.get(URL, {"q": "masennus", "municipality": "lahti"})
+    assert response.status_code == 200
+    assert len(response.context["cards"]) == min(count, 25)
+
+
+@pytest.mark.django_db
+def test_htmx_partial_queries(client, coordinator, django_assert_num_queries):
+    ExpertProfileFactory(experiences=[("masennus", "own")], municipalities=["lahti"])
+    client.force_login(coordinator)
+    # As the whole page but without the facets' five choice lists: the form is not rendered.
+    with django_assert_num_queries(18):
+        client.get(URL, {"q": "masennus", "municipality": "lahti"}, headers={"HX-Request": "true"})
