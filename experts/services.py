@@ -48,6 +48,32 @@ def record_profile_view(*, viewer, profile: ExpertProfile, fields: set[str]) -> 
         )
 
 
+# The details a search result card shows (templates/experts/search_card.html).
+CARD_FIELDS = frozenset(
+    {"training", "experience", "task_types", "languages", "municipalities", "work_mode", "organisation", "bio"}
+)
+
+
+def record_search_views(*, viewer, cards: list[tuple[ExpertProfile, set[str]]]) -> None:
+    """Log, in one INSERT, the non-public details a page of search results showed (one row per expert)."""
+    from accounts.models import AuditEvent
+
+    events = []
+    for profile, fields in cards:
+        private = sorted(f for f in fields & CARD_FIELDS if profile.visibility_of(f) != Visibility.PUBLIC)
+        if private and viewer.pk != profile.user_id:
+            events.append(
+                AuditEvent(
+                    actor=viewer,
+                    subject_id=profile.user_id,
+                    action=AuditAction.VIEW,
+                    what="expert search result",
+                    fields=private,
+                )
+            )
+    AuditEvent.objects.bulk_create(events)
+
+
 def clean_visibility(choices: dict[str, str]) -> dict[str, str]:
     """Keep known fields and levels only; health-related fields are never public."""
     cleaned = {}

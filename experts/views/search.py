@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 
 from ..filters import ExpertFilter
 from ..models import ExpertProfile, Visibility
-from ..services import record_profile_view, viewer_level
+from ..services import record_profile_view, record_search_views, viewer_level
 
 PAGE_SIZE = 25
 
@@ -47,6 +47,7 @@ def index(request):
     # Invalid input shows its errors and no results rather than results that quietly ignore it.
     profiles = filters.qs.ranked().for_list() if filters.is_valid() else ExpertProfile.objects.none()
     context = {"filters": filters, **paginate(request, profiles, viewer_level(request.user), CappedPaginator)}
+    record_search_views(viewer=request.user, cards=context["cards"])
     # A history restore asks for the whole page (htmx keeps no snapshots here: see index.html).
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
     response = render(request, "experts/search_results.html" if partial else "experts/index.html", context)

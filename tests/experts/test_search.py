@@ -237,8 +237,9 @@ def test_search_page_queries_do_not_grow_with_results(client, coordinator, djang
     # (listed); the chosen municipality (validation); the list labels near the search word (one
     # union); count (capped); the page of profiles with organisations; experiences with areas, task
     # types, languages, municipalities (prefetch); the facets' choices: areas, task types, languages,
-    # municipalities, organisations; then the idle-timeout session save (savepoint, update, release).
-    with django_assert_num_queries(23):
+    # municipalities, organisations; the audit rows of the shown cards (one bulk insert); then the
+    # idle-timeout session save (savepoint, update, release).
+    with django_assert_num_queries(24):
         response = client.get(URL, {"q": "masennus", "municipality": "lahti"})
     assert response.status_code == 200
     assert len(response.context["cards"]) == min(count, 25)
@@ -249,5 +250,24 @@ def test_htmx_partial_queries(client, coordinator, django_assert_num_queries):
     ExpertProfileFactory(experiences=[("masennus", "own")], municipalities=["lahti"])
     client.force_login(coordinator)
     # As the whole page but without the facets' five choice lists: the form is not rendered.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(URL, {"q": "masennus", "municipality": "lahti"}, headers={"HX-Request": "true"})
+
+
+@pytest.mark.django_db
+def test_search_results_showing_private_details_are_audited_in_one_row_per_expert(client, coordinator):
+    from accounts.models import AuditEvent
+
+    shared = ExpertProfileFactory(bio="Vedän masennusryhmää.", experiences=[("masennus", "own")])
+    from experts.models import VISIBLE_FIELDS
+
+    public_only = ExpertProfileFactory(
+        bio="Vedän masennusryhmää.", visibility={field: "public" for field in VISIBLE_FIELDS}
+    )
+    client.force_login(coordinator)
+    client.get(URL, {"q": "masennus"})
+    events = {event.subject_id: event for event in AuditEvent.objects.filter(what="expert search result")}
+    assert set(events[shared.user_id].fields) >= {"bio", "experience", "training"}
+    assert events[shared.user_id].actor == coordinator
+    # Public details are not logged; experience areas (health data) can never be public.
+    assert events[public_only.user_id].fields == ["experience"]
