@@ -13,18 +13,6 @@ AVAILABILITY = reverse("experts:availability")
 ADD_BLOCK = reverse("experts:blocked_period_add")
 
 
-@pytest.fixture
-def profile(expert):
-    return ExpertProfileFactory(user=expert, onboarding_step=6)
-
-
-@pytest.fixture
-def signed_in(client, expert):
-    client.force_login(expert)
-    client.cookies["kp_language"] = "en"
-    return client
-
-
 def weekly(rows: list[tuple[int, str, str]], monthly_cap="") -> dict:
     """Post data of the weekly form: one row per weekday (Mon–Sun) unless `rows` add more."""
     rows = rows + [(day, "", "") for day in range(7) if day not in {row[0] for row in rows}]

@@ -5,23 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import Consent, ConsentText, ExpertProfile
-from tests.factories import ExpertProfileFactory
 
 MY_PROFILE = reverse("experts:my_profile")
 CONSENT = reverse("experts:profile_consent")
 WITHDRAW = reverse("experts:profile_consent_withdraw")
-
-
-@pytest.fixture
-def profile(expert):
-    return ExpertProfileFactory(user=expert, onboarding_step=6)
-
-
-@pytest.fixture
-def signed_in(client, expert):
-    client.force_login(expert)
-    client.cookies["kp_language"] = "en"
-    return client
 
 
 def new_version() -> ConsentText:

@@ -13,13 +13,6 @@ MY_PROFILE = reverse("experts:my_profile")
 
 
 @pytest.fixture
-def signed_in(client, expert):
-    client.force_login(expert)
-    client.cookies["kp_language"] = "en"
-    return client
-
-
-@pytest.fixture
 def profile(expert):
     return ExpertProfileFactory(
         user=expert,

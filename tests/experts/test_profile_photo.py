@@ -42,13 +42,6 @@ def profile(expert):
     return ExpertProfileFactory(user=expert, display_name="Aino", bio="Vanha esittely", onboarding_step=6)
 
 
-@pytest.fixture
-def signed_in(client, expert):
-    client.force_login(expert)
-    client.cookies["kp_language"] = "en"
-    return client
-
-
 def post_basics(client, photo, **fields):
     return client.post(EDIT_BASICS, {"display_name": "Aino", "bio": "Uusi esittely", "photo": photo, **fields})
 

@@ -8,21 +8,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from experts.models import ExpertProfile, ProfileStatus
-from tests.factories import ExpertProfileFactory
 
 STATUS = reverse("experts:profile_status")
-
-
-@pytest.fixture
-def profile(expert):
-    return ExpertProfileFactory(user=expert, onboarding_step=6)
-
-
-@pytest.fixture
-def signed_in(client, expert):
-    client.force_login(expert)
-    client.cookies["kp_language"] = "en"
-    return client
 
 
 @pytest.mark.django_db
