@@ -58,9 +58,11 @@ EXPOSE 8000
 # The access log format leaves out %(r)s and %(q)s (the request line and the query string), which can
 # carry tokens and personal data, as well as the client address, referer and user agent. The worker
 # heartbeat file goes to tmpfs: on the overlay filesystem a slow write can get a worker killed.
+# MaskingLogger hides the tokens that some paths carry (invitation, unsubscribe, password-reset links).
 CMD ["gunicorn", "kokemuspankki.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--workers", "3", \
      "--worker-tmp-dir", "/dev/shm", \
      "--access-logfile", "-", \
+     "--logger-class", "kokemuspankki.gunicorn_logging.MaskingLogger", \
      "--access-logformat", "time=%(t)s method=%(m)s path=%(U)s status=%(s)s bytes=%(B)s duration_ms=%(M)s"]
