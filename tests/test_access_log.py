@@ -28,7 +28,8 @@ def test_secrets_in_paths_are_masked(path, logged):
         "QUERY_STRING": "q=masennus",
         "HTTP_REFERER": f"https://kp.example{path}",
     }
-    atoms = MaskingLogger(Config()).atoms(SimpleNamespace(status="200 OK", sent=10, headers=[]), [], environ, timedelta(0))
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = MaskingLogger(Config()).atoms(response, [], environ, timedelta(0))
     assert atoms["U"] == logged
     assert atoms["r"].split()[1].startswith(logged)
     assert atoms["f"].endswith(logged)
