@@ -1,6 +1,5 @@
 """The expert bank: profiles that experts keep themselves, with per-field visibility and consent."""
 
-import calendar
 import re
 from datetime import date
 
@@ -442,7 +441,3 @@ class BlockedPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start}–{self.end}"
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])

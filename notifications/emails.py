@@ -41,6 +41,15 @@ def read_unsubscribe_token(token: str) -> dict | None:
     return data if isinstance(data, dict) and {"u", "k", "c"} <= data.keys() else None
 
 
+def render_message(*, template: str, language: str, context: dict) -> Message:
+    """templates/<template>_subject.txt, _body.txt and _body.html, rendered in `language`."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}_body.txt", context)
+        html = render_to_string(f"{template}_body.html", context)
+    return Message(subject=subject, text=text, html=html)
+
+
 def render_notification(notification) -> Message:
     kind = kinds.get(notification.kind)
     target = notification.target
@@ -60,11 +69,8 @@ def render_notification(notification) -> Message:
         # RFC 8058 one-click unsubscribe: mail clients POST to this URL.
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    with translation.override(notification.language):
-        subject = " ".join(render_to_string(f"{kind.template}_subject.txt", context).split())
-        text = render_to_string(f"{kind.template}_body.txt", context)
-        html = render_to_string(f"{kind.template}_body.html", context)
-    message = Message(subject=subject, text=text, html=html, headers=headers)
+    message = render_message(template=kind.template, language=notification.language, context=context)
+    message.headers.update(headers)
     if kind.calendar:
         message.attachments.append(("kutsu.ics", calendar_file(target.calendar_event()), "text/calendar"))
     return message
