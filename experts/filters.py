@@ -18,6 +18,7 @@ from .models import (
     ProfileExperience,
     Relation,
     TaskType,
+    TextQuery,
     TrainingLevel,
 )
 
@@ -89,6 +90,8 @@ class ExpertFilter(django_filters.FilterSet):
     )
     organisation = taxonomy_filter(Organisation, _("Organisation"))
 
+    text_query: TextQuery | None = None
+
     class Meta:
         model = ExpertProfile
         fields: list[str] = []
@@ -128,4 +131,8 @@ class ExpertFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         text = value.strip()
-        return queryset.search(text) if text else queryset
+        if not text:
+            return queryset
+        # The view ranks with the same TextQuery (its label corrections cost a query).
+        self.text_query = TextQuery(text)
+        return queryset.filter(self.text_query.match)

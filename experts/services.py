@@ -131,7 +131,11 @@ def refresh_search_document(profile: ExpertProfile) -> None:
     vector = SearchVector(Value(heading), config="finnish", weight="A") + SearchVector(
         Value(body), config="finnish", weight="B"
     )
-    ExpertProfile.objects.filter(pk=profile.pk).update(search_document=vector, search_text=f"{heading} {body}".lower())
+    ExpertProfile.objects.filter(pk=profile.pk).update(
+        search_document=vector,
+        heading_document=SearchVector(Value(heading), config="finnish"),
+        search_text=f"{heading} {body}".lower(),
+    )
 
 
 # --- The expert's own profile: the guided form, editing, status and availability (views/profile.py) ---

@@ -7,6 +7,7 @@ through scripts/devstack.py and .env.example lists every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -139,6 +140,8 @@ KP_STAFF_MFA_REQUIRED = env.bool("KP_STAFF_MFA_REQUIRED", default=True)
 KP_INVITATION_DAYS = env.int("KP_INVITATION_DAYS", default=14)
 # The public directory of experts (only their public details) is off until the county turns it on.
 KP_PUBLIC_DIRECTORY = env.bool("KP_PUBLIC_DIRECTORY", default=False)
+# Reminders before an assignment, e.g. "48h,2h" (hours "h" or minutes "m"; at most two).
+KP_BOOKING_REMINDERS = env.list("KP_BOOKING_REMINDERS", default=["48h", "2h"])
 # Uploaded profile photos: at most this many bytes; they are re-encoded to drop location metadata.
 KP_MAX_PHOTO_BYTES = env.int("KP_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
 
@@ -243,6 +246,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-due-notifications": {"task": "notifications.tasks.sweep_due_notifications_task", "schedule": 60.0},
     "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions_task", "schedule": 3600.0},
+    # 03.15 Finnish time (CELERY_TIMEZONE). The clocks change at 03.00/04.00 here, so one night in March
+    # has no 03.15 and one in October has two: harmless, the refresh is idempotent and also runs on
+    # every booking change.
+    "refresh-recent-assignments": {
+        "task": "experts.tasks.refresh_recent_assignments_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- Notifications outbox (notifications/services.py explains the guarantees).

@@ -60,6 +60,8 @@ def render_notification(notification) -> Message:
         "recipient": notification.recipient,
         "recipient_name": notification.recipient.get_short_name() if notification.recipient else "",
         "url": absolute_url(target.get_absolute_url()) if hasattr(target, "get_absolute_url") else settings.SITE_URL,
+        # A kind whose reader is not the target's owner (a coordinator told about a booking) links elsewhere.
+        **({"url": absolute_url(notification.context["path"])} if "path" in notification.context else {}),
         "unsubscribe_url": "",
     }
     headers = {"Auto-Submitted": "auto-generated", "X-Kokemuspankki-Notification": str(notification.pk)}

@@ -12,23 +12,22 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 
 from ..filters import ExpertFilter
-from ..models import ExpertProfile, Visibility
+from ..models import Assignment, AssignmentStatus, ExpertProfile, SearchResults, Visibility
 from ..services import record_profile_view, record_search_views, viewer_level
 
 PAGE_SIZE = 25
 
 
 class CappedPaginator(Paginator):
-    """Counts matches up to COUNT_CAP only. A broad search ("masennus") can match half of 50,000
-    profiles, and counting them all costs as much again as ranking them for the first page; past a
-    thousand the exact number does not help anyone choose, the page says "over 1,000"."""
+    """For SearchResults counted up to COUNT_CAP. A broad search ("masennus") can match half of
+    50,000 profiles; past a thousand the exact number does not help anyone choose, the page says
+    "over 1,000"."""
 
     COUNT_CAP = 1000
 
     @cached_property
     def matches(self) -> int:
-        # Without ORDER BY the database stops at the cap instead of sorting every match first.
-        return self.object_list.order_by()[: self.COUNT_CAP + 1].count()
+        return self.object_list.count()
 
     @cached_property
     def count(self) -> int:
@@ -45,8 +44,12 @@ def index(request):
     """Search with facets and free text. An htmx request (live filtering) gets only the results."""
     filters = ExpertFilter(request.GET, queryset=ExpertProfile.objects.listed())
     # Invalid input shows its errors and no results rather than results that quietly ignore it.
-    profiles = filters.qs.ranked().for_list() if filters.is_valid() else ExpertProfile.objects.none()
+    if filters.is_valid():
+        profiles = SearchResults(filters.qs, filters.text_query, cap=CappedPaginator.COUNT_CAP)
+    else:
+        profiles = SearchResults(ExpertProfile.objects.none())
     context = {"filters": filters, **paginate(request, profiles, viewer_level(request.user), CappedPaginator)}
+    context.update(booking_for(request))
     record_search_views(viewer=request.user, cards=context["cards"])
     # A history restore asks for the whole page (htmx keeps no snapshots here: see index.html).
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
@@ -54,6 +57,20 @@ def index(request):
     # The same URL answers with a fragment or a whole page: caches must keep the two apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def booking_for(request) -> dict:
+    """?for=<assignment>: the search finds experts for an open assignment, and each card can invite
+    to it (views/booking_coordinator.assignment_invite). Two queries, only with `for`; without it the
+    cards offer booking for a new assignment."""
+    value = request.GET.get("for", "")
+    assignment = None
+    if value.isascii() and value.isdigit():
+        assignment = Assignment.objects.filter(pk=value, status=AssignmentStatus.OPEN).first()
+    if assignment is None:
+        return {"can_book": True}
+    invited = set(assignment.bookings.values_list("expert_id", flat=True))
+    return {"booking_for": assignment, "invited_ids": invited}
 
 
 def expert_detail(request, pk):

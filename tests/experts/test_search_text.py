@@ -4,13 +4,15 @@ import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
-from experts.models import ExpertProfile, label_corrections
+from experts.models import ExpertProfile, SearchResults, TextQuery, label_corrections
 from experts.text_search import edit_distance, search_terms
 from tests.factories import ExpertProfileFactory
 
 
 def found(text: str) -> list[str]:
-    return [profile.display_name for profile in ExpertProfile.objects.listed().search(text).ranked()]
+    query = TextQuery(text)
+    results = SearchResults(ExpertProfile.objects.listed().filter(query.match), query)
+    return [profile.display_name for profile in results[0:100]]
 
 
 @pytest.mark.django_db
@@ -129,10 +131,23 @@ def test_equal_fit_is_ordered_by_name():
 
 
 @pytest.mark.django_db
-def test_ranking_puts_fewest_recent_assignments_before_name():
-    # No booking model yet: every profile has zero recent assignments, the hook the booking app fills.
-    ExpertProfileFactory()
-    assert list(ExpertProfile.objects.ranked().values_list("recent_assignments", flat=True)) == [0]
+def test_fewest_recent_assignments_come_first_within_a_fit_tier():
+    for name, recent in [("Aino", 3), ("Eero", 0), ("Jyrki", 1)]:
+        ExpertProfileFactory(display_name=name, experiences=[("syopa", "own")], recent_assignments=recent)
+    ExpertProfileFactory(display_name="Bio", bio="Sairastuin syöpään.", recent_assignments=0)
+    assert found("syöpä") == ["Eero", "Jyrki", "Aino", "Bio"]
+
+
+@pytest.mark.django_db
+def test_pages_continue_across_fit_tiers():
+    for n in range(4):
+        ExpertProfileFactory(display_name=f"Lista {n}", experiences=[("syopa", "own")])
+        ExpertProfileFactory(display_name=f"Teksti {n}", bio="Sairastuin rintasyöpään.")
+    query = TextQuery("syöpä")
+    results = SearchResults(ExpertProfile.objects.listed().filter(query.match), query, cap=5)
+    names = [[profile.display_name for profile in results[start : start + 3]] for start in (0, 3, 6)]
+    assert names == [["Lista 0", "Lista 1", "Lista 2"], ["Lista 3", "Teksti 0", "Teksti 1"], ["Teksti 2", "Teksti 3"]]
+    assert results.count() == 6  # counted up to the cap + 1: "over 5"
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import accounts, expert_bank, experts, notifications
+from demo import accounts, bookings, expert_bank, experts, notifications
 
 
 class Command(BaseCommand):
@@ -17,8 +17,12 @@ class Command(BaseCommand):
         notifications.load()
         experts.load()
         searchable = expert_bank.load()
+        assignments = bookings.load()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data loaded: {searchable + 1} demo experts in the bank. Demo accounts:")
+            self.style.SUCCESS(
+                f"Demo data loaded: {searchable + 1} demo experts in the bank, {assignments} demo assignments."
+                " Demo accounts:"
+            )
         )
         for email, role in users:
             self.stdout.write(f"  {role:<24} {email}")

@@ -1,20 +1,20 @@
 """The expert bank: profiles that experts keep themselves, with per-field visibility and consent."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchVectorField, TrigramWordSimilarity
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
-from django.db.models.functions import Greatest, Lower
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .text_search import WEBSEARCH_SYNTAX, allowed_edits, edit_distance, search_terms
+from ..text_search import WEBSEARCH_SYNTAX, allowed_edits, edit_distance, search_terms
 
 
 class Taxonomy(models.Model):
@@ -172,6 +172,98 @@ def label_corrections(words: list[str]) -> dict[str, set[str]]:
     return corrections
 
 
+class TextQuery:
+    """A coordinator's free text: which profiles it matches (`match`) and how well (`tiers`).
+
+    The text matches as a Finnish websearch query ("quotes", or, -not), or when each of its words
+    matches in one of three ways, each answered by a GIN index:
+    - as the start of a word, stemmed: "masennus" finds "masennusryhmää";
+    - inside the lower-case text (trigram index): "syöpä" finds "rintasyöpään", where the Finnish
+      compound puts it last;
+    - as a misspelt word of a list label (label_corrections): "skitsofernia" finds "Skitsofrenia",
+      in any of the three languages.
+    Trigram word similarity against each profile's whole text (`search_text %> word`) would catch
+    typos in introductions too, but costs ~60 µs a row in the index recheck: 2.9 s for "masennus"
+    at 50,000 profiles (make bench).
+
+    Fit comes in tiers, best first: profiles whose name or lists (experience areas, tasks,
+    languages, municipalities, organisation) hold every word, then the other matches (`tiers`
+    lists each tier's condition including the better tiers: SearchResults). Within a tier
+    fair rotation decides (ExpertProfileQuerySet.ranked). Tiers rather than ts_rank: ranking by a
+    computed score reads every match (half of 50,000 profiles for "masennus", ~100 ms), while a tier
+    is one more condition on the rotation-ordered index scan, which stops after a page.
+    """
+
+    def __init__(self, text: str):
+        self.text = text.strip()
+        words, excluded = search_terms(self.text)
+        self.match = Q(search_document=SearchQuery(self.text, config="finnish", search_type="websearch"))
+        self.tiers = [Q()]
+        # With websearch syntax the websearch query above decides alone and all its matches fit alike.
+        if not words or WEBSEARCH_SYNTAX.search(self.text):
+            return
+        corrections = label_corrections(words)
+        each_word, in_heading = [], []
+        for word in words:
+            # `word` is letters and digits only, so it is safe in to_tsquery's syntax.
+            terms = SearchQuery(f"{word}:*", config="finnish", search_type="raw")
+            for label_word in sorted(corrections.get(word, ())):
+                terms |= SearchQuery(label_word, config="finnish")
+            each_word.append(Q(search_document=terms) | Q(search_text__contains=word))
+            in_heading.append(Q(heading_document=terms))
+        not_excluded = [~Q(search_document=SearchQuery(word, config="finnish")) for word in excluded]
+        self.match = Q(*each_word, *not_excluded)
+        self.tiers = [Q(*in_heading), Q()]
+
+
+class SearchResults:
+    """The ranked matches of a search, in pages: what Paginator needs (count() and slicing).
+
+    Each slice reads the ids of its rows tier by tier (an indexed scan in ranked order that stops at
+    the slice's end, or a GIN bitmap scan when the tier is small), then the rows with `for_list()`'s
+    related data.
+    `count()` counts at most `cap + 1` matches: past that, the exact number helps nobody choose.
+    """
+
+    ordered = True  # for Paginator's check
+
+    def __init__(self, queryset, text_query: "TextQuery | None" = None, *, cap: int | None = None):
+        self.queryset = queryset
+        self.tiers = text_query.tiers if text_query else [Q()]
+        self.cap = cap
+
+    def count(self) -> int:
+        # Without ORDER BY the database stops at the cap instead of sorting every match first.
+        matches = self.queryset.order_by()
+        return matches[: self.cap + 1].count() if self.cap is not None else matches.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step not in (None, 1):
+            raise TypeError("SearchResults supports only slices")
+        start, stop = item.start or 0, item.stop
+        # Each tier holds the ones before it (the last is every match), so that each is one plain
+        # condition whose row count the planner estimates well. "Not in a better tier" is correlated
+        # with the match: the planner overestimates it and scans the whole rotation index looking
+        # for rows that are not there (370 ms for "skitsofernia" at 50,000 profiles).
+        # A tier is read only while the slice is not yet full; the better tiers then held fewer rows
+        # than `stop`, all of them in `ids`, so `stop + len(ids)` rows of the next one are enough.
+        ids: list[int] = []
+        for tier in self.tiers:
+            if stop is not None and len(ids) >= stop:
+                break
+            rows = self.queryset.filter(tier).ranked().values_list("pk", flat=True)
+            seen = set(ids)
+            ids += [pk for pk in (rows if stop is None else rows[: stop + len(ids)]) if pk not in seen]
+        ids = ids[start:stop]
+        if not ids:
+            return []
+        by_pk = {profile.pk: profile for profile in self.queryset.model.objects.filter(pk__in=ids).for_list()}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
 class ExpertProfileQuerySet(models.QuerySet):
     def listed(self):
         """Profiles that may appear in search: consented to the current text and not left."""
@@ -188,10 +280,27 @@ class ExpertProfileQuerySet(models.QuerySet):
 
     def available_on(self, day: date):
         """Bookable on `day`: the weekly pattern has that weekday, no blocked period covers it, and
-        the monthly cap is not reached (counted by the booking app through `assignments_in_month`)."""
+        the monthly cap is not reached by the month's confirmed or completed bookings."""
+        from .booking import HOLDING, Booking
+
         slots = WeeklyAvailability.objects.filter(profile=OuterRef("pk"), weekday=day.weekday())
         blocked = BlockedPeriod.objects.filter(profile=OuterRef("pk"), start__lte=day, end__gte=day)
-        return self.bookable(on=day).filter(Exists(slots)).exclude(Exists(blocked))
+        month_start = day.replace(day=1)
+        month_end = (month_start + timedelta(days=32)).replace(day=1)
+        in_month = (
+            Booking.objects.filter(
+                expert=OuterRef("pk"),
+                status__in=HOLDING,
+                assignment__starts_at__date__gte=month_start,
+                assignment__starts_at__date__lt=month_end,
+            )
+            .order_by()
+            .values("expert")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        under_cap = Q(monthly_cap__isnull=True) | Q(monthly_cap__gt=Coalesce(Subquery(in_month), 0))
+        return self.bookable(on=day).filter(Exists(slots), under_cap).exclude(Exists(blocked))
 
     def public(self):
         return self.listed().filter(status=ProfileStatus.ACTIVE, is_public=True)
@@ -208,51 +317,14 @@ class ExpertProfileQuerySet(models.QuerySet):
         return self.none()
 
     def search(self, text: str):
-        """Profiles matching the free `text`, annotated with `fit` (higher is better).
-
-        The text matches as a Finnish websearch query ("quotes", or, -not), or when each of its words
-        matches in one of three ways, each answered by a GIN index:
-        - as the start of a word, stemmed: "masennus" finds "masennusryhmää";
-        - inside the lower-case text (trigram index): "syöpä" finds "rintasyöpään", where the Finnish
-          compound puts it last;
-        - as a misspelt word of a list label (label_corrections): "skitsofernia" finds "Skitsofrenia",
-          in any of the three languages.
-        Trigram word similarity against each profile's whole text (`search_text %> word`) would catch
-        typos in introductions too, but costs ~60 µs a row in the index recheck: 2.9 s for "masennus"
-        at 50,000 profiles (make bench). `fit` is the full-text rank, where names and labels weigh
-        more than the introduction.
-        """
-        words, excluded = search_terms(text)
-        query = SearchQuery(text, config="finnish", search_type="websearch")
-        match, ranked, each_word = Q(search_document=query), query, []
-        # Without websearch syntax the query is just its words, which each_word finds anyway: leave it
-        # out of WHERE, saving a second @@ on every row of a broad search.
-        if words and not WEBSEARCH_SYNTAX.search(text):
-            match = Q(pk__in=[])
-        corrections = label_corrections(words)
-        for word in words:
-            # `word` is letters and digits only, so it is safe in to_tsquery's syntax.
-            terms = SearchQuery(f"{word}:*", config="finnish", search_type="raw")
-            for label_word in sorted(corrections.get(word, ())):
-                terms |= SearchQuery(label_word, config="finnish")
-            each_word.append(Q(search_document=terms) | Q(search_text__contains=word))
-            ranked |= terms
-        if each_word:
-            match |= Q(*each_word, *[~Q(search_document=SearchQuery(word, config="finnish")) for word in excluded])
-        return self.filter(match).annotate(fit=SearchRank(F("search_document"), ranked))
-
-    def with_recent_assignments(self):
-        """`recent_assignments`: the expert's assignments in the last 90 days, so that ranking spreads
-        work fairly. There is no booking model yet: the booking app replaces this Value(0) with a count."""
-        return self.annotate(recent_assignments=Value(0, output_field=models.IntegerField()))
+        """Profiles matching the free `text` (TextQuery); search_results() ranks them."""
+        return self.filter(TextQuery(text).match)
 
     def ranked(self):
-        """Best fit first (after a text search), then fewest recent assignments, then by name."""
-        queryset = self.with_recent_assignments()
-        order = ["recent_assignments", Lower("display_name"), "pk"]
-        if "fit" in queryset.query.annotations:
-            order.insert(0, F("fit").desc())
-        return queryset.order_by(*order)
+        """Fewest recent assignments first (fair rotation), then by name: the order within one fit
+        tier, and the order of every search without text. The index expert_rotation serves it, so a
+        broad search stops reading after a page of matches instead of sorting all of them."""
+        return self.order_by("recent_assignments", Lower("display_name"), "pk")
 
     def for_list(self, *, experiences: bool = True):
         """The fetch shape of result cards: five queries however many profiles. The public directory
@@ -304,6 +376,24 @@ class ExpertProfile(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    # A pension's earnings limit, say: the expert's page and every booking compare fees against it.
+    monthly_earnings_limit = models.DecimalField(
+        _("my monthly earnings limit (€)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("For example a disability pension's limit. Only you and the coordinators see it."),
+    )
+    yearly_earnings_limit = models.DecimalField(
+        _("my yearly earnings limit (€)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     visibility = models.JSONField(_("visibility"), default=dict, blank=True)
     is_public = models.BooleanField(
         _("show in the public directory"),
@@ -317,6 +407,10 @@ class ExpertProfile(models.Model):
     # trigram similarity (compound words and typos).
     search_document = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+    # The name and list labels alone: a match here fits better (TextQuery.tiers).
+    heading_document = SearchVectorField(null=True, editable=False)
+    # Assignments in the last 90 days, kept by the booking app: fewer come first (fair rotation).
+    recent_assignments = models.PositiveIntegerField(_("assignments in the last 90 days"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -332,6 +426,9 @@ class ExpertProfile(models.Model):
             models.Index(fields=["consent_version", "status"], name="expert_listed"),
             # Results and lists are ordered by name: without this the planner sorts every match.
             models.Index(Lower("display_name"), name="expert_name_lower"),
+            GinIndex(fields=["heading_document"], name="expert_heading_document"),
+            # Search results: fewest recent assignments, then by name (ExpertProfileQuerySet.ranked).
+            models.Index(F("recent_assignments"), Lower("display_name"), F("id"), name="expert_rotation"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,115 @@
+"""The earnings panel on "My assignments" and the expert's own earnings limits form."""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from experts.models import Booking, BookingStatus
+from experts.services_booking import booking_range
+from tests.experts.booking_fixtures import make_assignment
+
+MY_ASSIGNMENTS = reverse("experts:my_assignments")
+EARNINGS_LIMITS = reverse("experts:earnings_limits")
+
+
+def booking_on(coordinator, profile, day, status, *, fee=None, hour=10):
+    """A two-hour booking at the hourly tariff (25 €/h: 50 € expected) on `day`, Finnish time."""
+    assignment = make_assignment(coordinator)
+    assignment.starts_at = timezone.make_aware(datetime.combine(day, time(hour)))
+    assignment.ends_at = assignment.starts_at + timedelta(hours=2)
+    assignment.save()
+    return Booking.objects.create(
+        assignment=assignment, expert=profile, status=status, fee=fee, during=booking_range(assignment)
+    )
+
+
+@pytest.mark.django_db
+def test_the_panel_adds_up_the_month_and_the_year_against_the_limits(signed_in, profile, coordinator):
+    today = timezone.localdate()
+    this_month = today.replace(day=15)
+    other_month = today.replace(month=6 if today.month != 6 else 7, day=15)
+    booking_on(coordinator, profile, this_month, BookingStatus.COMPLETED, fee=Decimal("120.00"))
+    booking_on(coordinator, profile, this_month, BookingStatus.CONFIRMED, hour=14)
+    booking_on(coordinator, profile, this_month, BookingStatus.CANCELLED, hour=17)
+    booking_on(coordinator, profile, other_month, BookingStatus.COMPLETED, fee=Decimal("200.00"))
+    booking_on(coordinator, profile, other_month, BookingStatus.CONFIRMED, hour=14)
+    booking_on(coordinator, profile, today.replace(year=today.year - 1, day=15), BookingStatus.COMPLETED, fee=999)
+    profile.monthly_earnings_limit, profile.yearly_earnings_limit = Decimal("150"), Decimal("1000")
+    profile.save()
+    response = signed_in.get(MY_ASSIGNMENTS)
+    month, year = response.context["earnings"]
+    assert (month.earned, month.upcoming, month.limit, month.over_limit) == (120, 50, 150, True)
+    assert (year.earned, year.upcoming, year.left, year.over_limit) == (320, 100, 580, False)
+    page = response.content.decode()
+    assert "Over your limit: 170.00 € in all." in page
+    assert "580.00 € left under the limit." in page
+    assert "Change my earnings limits" in page
+
+
+@pytest.mark.django_db
+def test_without_limits_the_panel_offers_to_set_one(signed_in, profile):
+    response = signed_in.get(MY_ASSIGNMENTS)
+    page = response.content.decode()
+    assert "Set an earnings limit" in page
+    assert "My limit" not in page
+
+
+@pytest.mark.django_db
+def test_the_limits_are_saved_with_a_decimal_comma(signed_in, profile, expert):
+    response = signed_in.post(
+        EARNINGS_LIMITS, {"monthly_earnings_limit": "800,50", "yearly_earnings_limit": "9 600,00 €"}
+    )
+    assert response["Location"] == MY_ASSIGNMENTS
+    profile.refresh_from_db()
+    assert (profile.monthly_earnings_limit, profile.yearly_earnings_limit) == (Decimal("800.50"), Decimal("9600"))
+    event = AuditEvent.objects.get(subject=expert, what="expert profile")
+    assert event.fields == ["monthly_earnings_limit", "yearly_earnings_limit"]
+
+
+@pytest.mark.django_db
+def test_a_finnish_page_shows_the_limit_with_a_decimal_comma(signed_in, profile):
+    profile.monthly_earnings_limit = Decimal("800.50")
+    profile.save()
+    signed_in.cookies["kp_language"] = "fi"
+    page = signed_in.get(EARNINGS_LIMITS).content.decode()
+    assert 'value="800,50"' in page
+
+
+@pytest.mark.django_db
+def test_emptying_a_field_removes_the_limit(signed_in, profile):
+    profile.monthly_earnings_limit, profile.yearly_earnings_limit = Decimal("800"), Decimal("9600")
+    profile.save()
+    signed_in.post(EARNINGS_LIMITS, {"monthly_earnings_limit": "", "yearly_earnings_limit": "9600"})
+    profile.refresh_from_db()
+    assert (profile.monthly_earnings_limit, profile.yearly_earnings_limit) == (None, Decimal("9600"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        ("abc", "Enter the amount in euros, for example 800,50."),
+        ("-5", "The amount cannot be negative."),
+        ("12,345", "Give the amount to the cent at most, for example 800,50."),
+        ("123456789", "The amount is too large."),
+    ],
+)
+def test_bad_amounts_are_refused_with_an_explanation(signed_in, profile, value, error):
+    response = signed_in.post(EARNINGS_LIMITS, {"monthly_earnings_limit": value, "yearly_earnings_limit": ""})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="error-summary"' in page
+    assert f'<a href="#id_monthly_earnings_limit">My monthly earnings limit (€): {error}</a>' in page
+    assert f'value="{value}"' in page  # what was typed is kept
+    profile.refresh_from_db()
+    assert profile.monthly_earnings_limit is None
+
+
+@pytest.mark.django_db
+def test_the_page_tells_who_sees_the_limits(signed_in, profile):
+    page = signed_in.get(EARNINGS_LIMITS).content.decode()
+    assert "Only you and the coordinators see your limits." in page
