@@ -152,31 +152,34 @@ def earnings_of(profile: ExpertProfile, day: date | None = None) -> Earnings:
     )
 
 
-def earnings_warnings(booking: Booking) -> list[str]:
-    """What confirming `booking` would do to the expert's earnings limits (translated), if anything."""
+def earnings_warnings(booking: Booking, *, for_expert: bool = False) -> list[str]:
+    """What confirming `booking` would do to the expert's earnings limits (translated), if anything:
+    worded for the coordinator, or with `for_expert` for the expert deciding whether to accept."""
     profile, assignment = booking.expert, booking.assignment
     if profile.monthly_earnings_limit is None and profile.yearly_earnings_limit is None:
         return []
     fee = assignment.expected_fee()
     earned = earnings_of(profile, timezone.localdate(assignment.starts_at))
-    warnings = []
-    for limit, so_far, text in [
-        (
-            profile.monthly_earnings_limit,
-            earned.month + earned.month_upcoming,
+    if for_expert:
+        texts = (
+            _("The fee of %(fee)s € would take your earnings this month to %(total)s €, over your limit of %(limit)s €."),
+            _("The fee of %(fee)s € would take your earnings this year to %(total)s €, over your limit of %(limit)s €."),
+        )
+    else:
+        texts = (
             _(
                 "The fee of %(fee)s € would take %(name)s's earnings this month to %(total)s €, "
                 "over their limit of %(limit)s €."
             ),
-        ),
-        (
-            profile.yearly_earnings_limit,
-            earned.year + earned.year_upcoming,
             _(
                 "The fee of %(fee)s € would take %(name)s's earnings this year to %(total)s €, "
                 "over their limit of %(limit)s €."
             ),
-        ),
+        )
+    warnings = []
+    for limit, so_far, text in [
+        (profile.monthly_earnings_limit, earned.month + earned.month_upcoming, texts[0]),
+        (profile.yearly_earnings_limit, earned.year + earned.year_upcoming, texts[1]),
     ]:
         if limit is not None and so_far + fee > limit:
             warnings.append(text % {"fee": fee, "name": profile.display_name, "total": so_far + fee, "limit": limit})

@@ -1,12 +1,13 @@
-"""gunicorn's access log without secrets: invitation, unsubscribe, password-reset and email-confirmation
-links carry their token in the URL path, and a path in a log file is a working link for whoever reads it."""
+"""gunicorn's access log without secrets: invitation, unsubscribe, password-reset, email-confirmation and
+calendar-feed links carry their token in the URL path, and a path in a log file is a working link for whoever reads it."""
 
 import re
 
 from gunicorn.glogging import Logger
 
 SECRET_IN_PATH = re.compile(
-    r"(/tili/kutsu/|/ilmoitukset/peru/|/accounts/password/reset/key/|/accounts/confirm-email/)[^/\s?]+"
+    r"(/tili/kutsu/|/ilmoitukset/peru/|/accounts/password/reset/key/|/accounts/confirm-email/"
+    r"|/asiantuntijat/kalenteri/)[^/\s?]+"
 )
 
 

@@ -44,6 +44,7 @@ from ..services_booking import (
     cancel_booking,
     create_calendar_feed,
     earnings_of,
+    earnings_warnings,
     feed_token_hash,
     give_private_feedback,
     revoke_calendar_feed,
@@ -205,6 +206,8 @@ def _render_booking(request, booking: Booking, *, answer_form=None, check_in_for
         "contact_phone": assignment.contact_phone or assignment.contact_person.phone,
         "can_answer": can_answer,
         "answer_form": (answer_form or AnswerForm()) if can_answer else None,
+        # Before saying yes: would this fee take the expert over their own earnings limit?
+        "earnings_warnings": earnings_warnings(booking, for_expert=True) if can_answer else [],
         "can_cancel": _can_cancel(booking, now),
         "has_calendar_file": _has_calendar_file(booking),
         "completed": completed,

@@ -113,3 +113,31 @@ def test_bad_amounts_are_refused_with_an_explanation(signed_in, profile, value, 
 def test_the_page_tells_who_sees_the_limits(signed_in, profile):
     page = signed_in.get(EARNINGS_LIMITS).content.decode()
     assert "Only you and the coordinators see your limits." in page
+
+
+@pytest.mark.django_db
+def test_an_invitation_over_the_monthly_limit_warns_the_expert_before_answering(signed_in, profile, coordinator):
+    # This month: 120 € earned; the invitation's expected fee is 50 € (two hours at 25 €/h).
+    booking_on(coordinator, profile, timezone.localdate().replace(day=15), BookingStatus.COMPLETED, fee=Decimal("120"))
+    invitation = booking_on(coordinator, profile, timezone.localdate(), BookingStatus.INVITED)
+    # The invitation must lie ahead to be answerable, but stay in this month.
+    start = timezone.now() + timedelta(minutes=30)
+    if timezone.localdate(start).month != timezone.localdate().month:
+        pytest.skip("too close to the month's end to place an answerable invitation in it")
+    invitation.assignment.starts_at, invitation.assignment.ends_at = start, start + timedelta(hours=2)
+    invitation.assignment.save()
+    profile.monthly_earnings_limit = Decimal("150")
+    profile.save()
+    page = signed_in.get(reverse("experts:my_assignment", args=[invitation.pk])).content.decode()
+    assert "would take your earnings this month to 170.00 €, over your limit of 150.00 €." in page
+    assert "Send answer" in page  # a warning, not a refusal
+
+
+@pytest.mark.django_db
+def test_an_invitation_under_the_limit_shows_no_warning(signed_in, profile, coordinator):
+    invitation = booking_on(coordinator, profile, timezone.localdate() + timedelta(days=3), BookingStatus.INVITED)
+    profile.monthly_earnings_limit = profile.yearly_earnings_limit = Decimal("5000")
+    profile.save()
+    response = signed_in.get(reverse("experts:my_assignment", args=[invitation.pk]))
+    assert response.context["earnings_warnings"] == []
+    assert "Mind your earnings limit" not in response.content.decode()
