@@ -1,0 +1,200 @@
+"""Booking in a real browser, in Finnish: a coordinator creates an assignment, finds experts for it
+and invites two; one accepts; the coordinator confirms and, after the assignment, marks it completed
+with a fee and travel; the expert sees it done and the fee in their earnings. axe checks each page."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from experts.models import Assignment, Booking, BookingStatus, TaskType, WeeklyAvailability
+from experts.services_booking import booking_range
+from tests.browser.test_landing_pages import BOTH_SIZES, check_page, sign_in
+from tests.experts.booking_fixtures import make_assignment
+from tests.factories import ExpertProfileFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def coordinator():
+    return UserFactory(role="coordinator", mfa=True, first_name="Sanna", last_name="Virtanen")
+
+
+@pytest.fixture
+def katja():
+    return available_every_day(
+        ExpertProfileFactory(
+            display_name="Katja",
+            experiences=[("masennus", "own")],
+            task_types=["luento"],
+            municipalities=["lahti"],
+            bio="Kerron toipumisestani masennuksesta.",
+        )
+    )
+
+
+@pytest.fixture
+def tuomas():
+    return available_every_day(
+        ExpertProfileFactory(display_name="Tuomas", experiences=[("masennus", "close_one")], task_types=["luento"])
+    )
+
+
+def available_every_day(profile):
+    from datetime import time
+
+    for weekday in range(7):
+        WeeklyAvailability.objects.create(profile=profile, weekday=weekday, start=time(8), end=time(20))
+    return profile
+
+
+def new_page(browser, live_server, viewport="desktop"):
+    from tests.browser.conftest import VIEWPORTS
+
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="fi-FI", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def create_assignment(page, day) -> None:
+    page.goto("/asiantuntijat/toimeksiannot/uusi/")
+    page.fill("#id_title", "Luento sairaanhoitajaopiskelijoille")
+    page.select_option("#id_task_type", str(TaskType.objects.get(slug="luento").pk))
+    page.fill("#id_description", "Kokemuspuheenvuoro masennuksesta toipumisesta, 45 min ja keskustelu.")
+    page.fill("#id_date", day.isoformat())
+    page.fill("#id_start_time", "13:00")
+    page.fill("#id_end_time", "15:00")
+    page.fill("#id_address", "Mukkulankatu 19, Lahti")
+    page.fill("#id_unit", "Aikuisten mielenterveyspalvelut")
+    page.select_option("#id_tariff", index=1)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/asiantuntijat/toimeksiannot/*/")
+
+
+def test_coordinator_books_an_expert_from_search_to_a_paid_completion(browser, live_server, coordinator, katja, tuomas):
+    staff = new_page(browser, live_server)
+    sign_in(staff, live_server, coordinator)
+    create_assignment(staff, timezone.localdate() + timedelta(days=7))
+    assignment = Assignment.objects.get()
+    expect(staff.locator("h1")).to_have_text("Luento sairaanhoitajaopiskelijoille")
+
+    # Find experts for it: the search opens with the assignment's task and date as conditions; add
+    # free text, then invite both from their cards.
+    staff.locator(f"a[href*='for={assignment.pk}']").first.click()
+    staff.locator("summary", has_text="Tehtävä").click()
+    expect(staff.get_by_label("Luento tai puheenvuoro")).to_be_checked()
+    staff.fill("#id_q", "masennus")
+    staff.press("#id_q", "Enter")
+    expect(staff.locator("#results h3")).to_have_count(2)
+    for name in ["Katja", "Tuomas"]:
+        card = staff.locator("#results li.expert-card", has=staff.locator("h3", has_text=name))
+        card.locator("form[action$='/kutsu/'] button").click()
+        expect(staff.locator(".message").first).to_be_visible()
+    check_page(staff, "desktop", "coordinator", "search-for-assignment")
+    assert set(Booking.objects.values_list("expert__display_name", "status")) == {
+        ("Katja", BookingStatus.INVITED),
+        ("Tuomas", BookingStatus.INVITED),
+    }
+
+    # Katja accepts on her own page.
+    expert = new_page(browser, live_server)
+    sign_in(expert, live_server, katja.user)
+    expert.goto("/asiantuntijat/oma/toimeksiannot/")
+    expert.get_by_role("link", name="Luento sairaanhoitajaopiskelijoille").first.click()
+    check_page(expert, "desktop", "expert", "invitation")
+    expert.locator("input[name=answer][value=accept]").check()
+    expert.fill("textarea[name=note]", "Pääsen mielelläni.")
+    expert.locator("form[action$='/vastaa/'] button[type=submit]").click()
+    expect(expert.locator(".booking-status")).to_have_class("booking-status status-accepted")
+
+    # The coordinator confirms Katja; Tuomas is told it is filled.
+    staff.goto(assignment.get_absolute_url())
+    katja_row = staff.locator("tr", has=staff.locator("th", has_text="Katja"))
+    expect(katja_row).to_contain_text("Pääsen mielelläni.")
+    katja_row.locator("form[action$='/vahvista/'] button").click()
+    expect(staff.locator("tr", has=staff.locator("th", has_text="Katja"))).to_contain_text("Vahvistettu")
+    check_page(staff, "desktop", "coordinator", "assignment-detail")
+    assert dict(Booking.objects.values_list("expert__display_name", "status")) == {
+        "Katja": BookingStatus.CONFIRMED,
+        "Tuomas": BookingStatus.NOT_CHOSEN,
+    }
+
+    # The assignment takes place (the clock moves: it began a minute ago).
+    starts = timezone.now() - timedelta(minutes=1)
+    Assignment.objects.filter(pk=assignment.pk).update(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    assignment.refresh_from_db()
+    Booking.objects.filter(assignment=assignment).update(during=booking_range(assignment))
+
+    staff.goto(assignment.get_absolute_url())
+    staff.locator("a[href$='/kuittaa/']").click()
+    staff.fill("input[name=travel_km]", "14")
+    check_page(staff, "desktop", "coordinator", "booking-complete")
+    staff.locator("main form button[type=submit]").first.click()
+    staff.wait_for_url(f"**{assignment.get_absolute_url()}")
+    booking = Booking.objects.get(expert=katja)
+    assert booking.status == BookingStatus.COMPLETED
+    assert booking.fee == booking.fee_computed == assignment.expected_fee() > 0
+    assert booking.expense_lines.get().quantity == Decimal("14")
+
+    # Katja sees the assignment done and its fee in this month's earnings.
+    expert.goto("/asiantuntijat/oma/toimeksiannot/")
+    fee = f"{booking.fee:.2f}".replace(".", ",")
+    expect(expert.locator("section[aria-labelledby=earnings-title]")).to_contain_text(f"{fee} €")
+    expect(expert.locator("main")).to_contain_text("Luento sairaanhoitajaopiskelijoille")
+    check_page(expert, "desktop", "expert", "my-assignments")
+    staff.context.close()
+    expert.context.close()
+
+
+@pytest.fixture
+def booked(coordinator, katja):
+    """An assignment with Katja confirmed, one with an open invitation, and a completed one."""
+    from experts import services_booking
+
+    coming = make_assignment(coordinator, title="Vastaanottovuoro Hollolan sote-keskuksessa")
+    invited = make_assignment(coordinator, starts_in=timedelta(days=9), title="Henkilöstöinfo masennuksesta")
+    for assignment in (coming, invited):
+        services_booking.invite_experts(assignment=assignment, profiles=[katja], actor=coordinator)
+    booking = Booking.objects.get(assignment=coming)
+    services_booking.answer_invitation(booking=booking, accept=True, note="Sopii hyvin.")
+    services_booking.confirm_booking(booking=booking, actor=coordinator)
+    return coming, Booking.objects.get(assignment=invited)
+
+
+@BOTH_SIZES
+def test_booking_pages_are_accessible(browser, live_server, viewport, coordinator, katja, booked):
+    coming, invitation = booked
+    staff = new_page(browser, live_server, viewport)
+    sign_in(staff, live_server, coordinator)
+    for name, path in [
+        ("assignments", "/asiantuntijat/toimeksiannot/"),
+        ("assignment-new", "/asiantuntijat/toimeksiannot/uusi/"),
+        ("assignment", coming.get_absolute_url()),
+        ("assignment-move", f"/asiantuntijat/toimeksiannot/{coming.pk}/muuta-aikaa/"),
+        ("assignment-cancel", f"/asiantuntijat/toimeksiannot/{coming.pk}/peru/"),
+        ("payroll-export", "/asiantuntijat/toimeksiannot/vienti/"),
+        ("calendar-feed", "/asiantuntijat/kalenteri/"),
+    ]:
+        assert staff.goto(path).status == 200, path
+        check_page(staff, viewport, "coordinator", name)
+    staff.context.close()
+
+    expert = new_page(browser, live_server, viewport)
+    sign_in(expert, live_server, katja.user)
+    for name, path in [
+        ("my-assignments", "/asiantuntijat/oma/toimeksiannot/"),
+        ("invitation", invitation.get_absolute_url()),
+        ("booking", Booking.objects.get(assignment=coming).get_absolute_url()),
+        ("earnings-limits", "/asiantuntijat/oma/ansiot/"),
+    ]:
+        assert expert.goto(path).status == 200, path
+        check_page(expert, viewport, "expert", name)
+    # An answer without a choice: the error summary is accessible too.
+    expert.goto(invitation.get_absolute_url())
+    expert.locator("form[action$='/vastaa/'] button[type=submit]").click()
+    expect(expert.locator(".error-summary, [role=alert]").first).to_be_visible()
+    check_page(expert, viewport, "expert", "invitation-error")
+    expert.context.close()
