@@ -162,8 +162,14 @@ def earnings_warnings(booking: Booking, *, for_expert: bool = False) -> list[str
     earned = earnings_of(profile, timezone.localdate(assignment.starts_at))
     if for_expert:
         texts = (
-            _("The fee of %(fee)s € would take your earnings this month to %(total)s €, over your limit of %(limit)s €."),
-            _("The fee of %(fee)s € would take your earnings this year to %(total)s €, over your limit of %(limit)s €."),
+            _(
+                "The fee of %(fee)s € would take your earnings this month to %(total)s €, "
+                "over your limit of %(limit)s €."
+            ),
+            _(
+                "The fee of %(fee)s € would take your earnings this year to %(total)s €, "
+                "over your limit of %(limit)s €."
+            ),
         )
     else:
         texts = (

@@ -1,5 +1,6 @@
 """gunicorn's access log without secrets: invitation, unsubscribe, password-reset, email-confirmation and
-calendar-feed links carry their token in the URL path, and a path in a log file is a working link for whoever reads it."""
+calendar-feed links carry their token in the URL path, and a path in a log file is a working link for
+whoever reads it."""
 
 import re
 
