@@ -74,8 +74,11 @@ def create_assignment(page, day) -> None:
     page.wait_for_url("**/asiantuntijat/toimeksiannot/*/")
 
 
-def test_coordinator_books_an_expert_from_search_to_a_paid_completion(browser, live_server, coordinator, katja, tuomas):
-    staff = new_page(browser, live_server)
+@BOTH_SIZES
+def test_coordinator_books_an_expert_from_search_to_a_paid_completion(
+    browser, live_server, viewport, coordinator, katja, tuomas
+):
+    staff = new_page(browser, live_server, viewport)
     sign_in(staff, live_server, coordinator)
     create_assignment(staff, timezone.localdate() + timedelta(days=7))
     assignment = Assignment.objects.get()
@@ -93,18 +96,18 @@ def test_coordinator_books_an_expert_from_search_to_a_paid_completion(browser, l
         card = staff.locator("#results li.expert-card", has=staff.locator("h3", has_text=name))
         card.locator("form[action$='/kutsu/'] button").click()
         expect(staff.locator(".message").first).to_be_visible()
-    check_page(staff, "desktop", "coordinator", "search-for-assignment")
+    check_page(staff, viewport, "coordinator", "search-for-assignment")
     assert set(Booking.objects.values_list("expert__display_name", "status")) == {
         ("Katja", BookingStatus.INVITED),
         ("Tuomas", BookingStatus.INVITED),
     }
 
     # Katja accepts on her own page.
-    expert = new_page(browser, live_server)
+    expert = new_page(browser, live_server, viewport)
     sign_in(expert, live_server, katja.user)
     expert.goto("/asiantuntijat/oma/toimeksiannot/")
     expert.get_by_role("link", name="Luento sairaanhoitajaopiskelijoille").first.click()
-    check_page(expert, "desktop", "expert", "invitation")
+    check_page(expert, viewport, "expert", "invitation-accept")
     expert.locator("input[name=answer][value=accept]").check()
     expert.fill("textarea[name=note]", "Pääsen mielelläni.")
     expert.locator("form[action$='/vastaa/'] button[type=submit]").click()
@@ -116,7 +119,7 @@ def test_coordinator_books_an_expert_from_search_to_a_paid_completion(browser, l
     expect(katja_row).to_contain_text("Pääsen mielelläni.")
     katja_row.locator("form[action$='/vahvista/'] button").click()
     expect(staff.locator("tr", has=staff.locator("th", has_text="Katja"))).to_contain_text("Vahvistettu")
-    check_page(staff, "desktop", "coordinator", "assignment-detail")
+    check_page(staff, viewport, "coordinator", "assignment-detail")
     assert dict(Booking.objects.values_list("expert__display_name", "status")) == {
         "Katja": BookingStatus.CONFIRMED,
         "Tuomas": BookingStatus.NOT_CHOSEN,
@@ -131,7 +134,7 @@ def test_coordinator_books_an_expert_from_search_to_a_paid_completion(browser, l
     staff.goto(assignment.get_absolute_url())
     staff.locator("a[href$='/kuittaa/']").click()
     staff.fill("input[name=travel_km]", "14")
-    check_page(staff, "desktop", "coordinator", "booking-complete")
+    check_page(staff, viewport, "coordinator", "booking-complete")
     staff.locator("main form button[type=submit]").first.click()
     staff.wait_for_url(f"**{assignment.get_absolute_url()}")
     booking = Booking.objects.get(expert=katja)
@@ -144,7 +147,7 @@ def test_coordinator_books_an_expert_from_search_to_a_paid_completion(browser, l
     fee = f"{booking.fee:.2f}".replace(".", ",")
     expect(expert.locator("section[aria-labelledby=earnings-title]")).to_contain_text(f"{fee} €")
     expect(expert.locator("main")).to_contain_text("Luento sairaanhoitajaopiskelijoille")
-    check_page(expert, "desktop", "expert", "my-assignments")
+    check_page(expert, viewport, "expert", "my-assignments-completed")
     staff.context.close()
     expert.context.close()
 

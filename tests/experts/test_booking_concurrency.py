@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from experts import services_booking as booking_services
 from experts.models import Booking, BookingStatus
@@ -30,6 +31,8 @@ def test_twenty_parallel_confirmations_of_overlapping_slots_make_one_booking():
     outcomes: list[str] = []
 
     def confirm(booking, coordinator):
+        # A new thread has no active language: it would get the default, Finnish.
+        translation.activate("en")
         try:
             start.wait()
             booking_services.confirm_booking(booking=booking, actor=coordinator)
