@@ -262,7 +262,9 @@ def assignment_invite(request, pk):
         messages.error(request, _("Choose at least one expert to invite."))
     next_url = request.POST.get("next", "")
     # Only a path on this site: redirect() would read any other word ("abc") as a view name.
-    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     if safe and next_url.startswith("/"):
         return HttpResponseRedirect(next_url)
     return redirect(assignment)
