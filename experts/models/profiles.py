@@ -1,15 +1,16 @@
 """The expert bank: profiles that experts keep themselves, with per-field visibility and consent."""
 
+import functools
 import re
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchQuery, SearchVectorField, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db import connection, models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -146,23 +147,15 @@ def label_corrections(words: list[str]) -> dict[str, set[str]]:
     The lists are short (tens of rows): one query shortlists labels by trigram word similarity to
     any of the words, and the edit distance decides.
     """
-    columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
-    parts = [
-        model.objects.annotate(
-            word=Value(word, output_field=models.CharField()),
-            closeness=Greatest(*[TrigramWordSimilarity(word, column) for column in columns]),
-        )
-        .filter(closeness__gte=LABEL_SHORTLIST_SIMILARITY)
-        .values("word", *columns)
-        for model in (ExperienceArea, TaskType, Language, Municipality, Organisation)
-        for word in words
-    ]
-    if not parts:
+    if not words:
         return {}
+    columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
     near: dict[str, set[str]] = {}
-    for row in parts[0].union(*parts[1:], all=True):
-        labels = " ".join(filter(None, (row[column] for column in columns))).lower()
-        near.setdefault(row["word"], set()).update(re.findall(r"[^\W_]+", labels))
+    with connection.cursor() as cursor:
+        cursor.execute(_label_shortlist_sql(tuple(columns)), [list(words), LABEL_SHORTLIST_SIMILARITY])
+        for word, *names in cursor.fetchall():
+            labels = " ".join(filter(None, names)).lower()
+            near.setdefault(word, set()).update(re.findall(r"[^\W_]+", labels))
     corrections = {}
     for word, label_words in near.items():
         # A word that is itself in a label is spelt right ("lahti"), even if another one is near ("lahtis").
@@ -170,6 +163,23 @@ def label_corrections(words: list[str]) -> dict[str, set[str]]:
         if close and word not in label_words:
             corrections[word] = close
     return corrections
+
+
+@functools.cache
+def _label_shortlist_sql(columns: tuple[str, ...]) -> str:
+    """Every list's labels near any of the words (pg_trgm word similarity in any language), as one
+    statement written once: the same query built with the ORM, a union of five annotated querysets,
+    took ~10 ms of Python per search to compile, for ~1 ms in the database."""
+    tables = [model._meta.db_table for model in (ExperienceArea, TaskType, Language, Municipality, Organisation)]
+    names = ", ".join(f'"{column}"' for column in columns)
+    labels = " UNION ALL ".join(f'SELECT {names} FROM "{table}"' for table in tables)  # noqa: S608
+    closeness = ", ".join(f'word_similarity(words.word, labels."{column}")' for column in columns)
+    picked = ", ".join(f'labels."{column}"' for column in columns)
+    # Table and column names come from the models and settings.LANGUAGES; the words are parameters.
+    return (
+        f"SELECT words.word, {picked} FROM unnest(%s::text[]) AS words(word) "  # noqa: S608
+        f"CROSS JOIN ({labels}) AS labels WHERE GREATEST({closeness}) >= %s"
+    )
 
 
 class TextQuery:
