@@ -6,7 +6,6 @@ that is not allowed (a double submit, a stale page) raises BookingError, whose t
 shown on the page.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -21,9 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from icalendar import Calendar, Event
 
-from notifications.calendar import CalendarEvent, calendar_file
+from notifications.calendar import CalendarEvent, calendar_file, subscription_file
 
 from ..forms_expert_booking import AnswerForm, CancelForm, CheckInForm, EarningsLimitsForm, PrivateFeedbackForm
 from ..models import (
@@ -398,35 +396,6 @@ def feed_events(user) -> list[CalendarEvent]:
     return events
 
 
-def feed_calendar(events: Iterable[CalendarEvent]) -> bytes:
-    """One iCalendar with many events (notifications.calendar.calendar_file() writes one)."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Kokemuspankki//kokemuspankki//FI")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "Kokemuspankki")
-    # How often subscribing apps should fetch again (the standard property and Outlook's own).
-    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT1H")
-    stamp = timezone.now()
-    for event in events:
-        entry = Event()
-        entry.add("uid", event.uid)
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", event.start)
-        entry.add("dtend", event.end)
-        entry.add("summary", event.summary)
-        entry.add("sequence", event.sequence)
-        entry.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
-        if event.location:
-            entry.add("location", event.location)
-        if event.description:
-            entry.add("description", event.description)
-        calendar.add_component(entry)
-    return calendar.to_ical()
-
-
 @require_safe
 def calendar_feed_file(request, token):
     """The feed itself, for calendar apps: no session, the secret token in the URL is the key. The
@@ -438,7 +407,9 @@ def calendar_feed_file(request, token):
     )
     if feed is None:
         raise Http404
-    response = HttpResponse(feed_calendar(feed_events(feed.user)), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        subscription_file(feed_events(feed.user), name="Kokemuspankki"), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'inline; filename="kokemuspankki.ics"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
