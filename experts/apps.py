@@ -29,7 +29,7 @@ def register_notification_kinds() -> None:
         ("booking_cancelled_by_expert", _("Cancellations by experts (coordinators)"), True, False),
         ("booking_reminder_early", _("Reminders before an assignment"), False, True),
         ("booking_reminder_late", _("Last reminders before an assignment"), False, False),
-        ("booking_check_in", _("How did it go? after an assignment"), False, False),
+        ("booking_check_in", _('"How did it go?" after an assignment'), False, False),
         ("booking_checked_in", _("Experts' check-ins (coordinators)"), False, False),
     ]:
         register(

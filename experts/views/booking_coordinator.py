@@ -371,7 +371,9 @@ def booking_complete(request, pk):
         except BookingError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The booking of %(name)s was marked.") % {"name": booking.expert.display_name})
+            messages.success(
+                request, _("The outcome of %(name)s's booking was recorded.") % {"name": booking.expert.display_name}
+            )
         return redirect(booking.assignment)
     context = {"booking": booking, "assignment": booking.assignment, "form": form}
     return render(request, "experts/assignment_booking_complete.html", context)

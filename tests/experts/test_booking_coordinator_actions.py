@@ -335,7 +335,7 @@ def test_complete_with_the_tariffs_fee_and_expenses(signed_in, begun):
         "ticket": (Decimal("1.00"), Decimal("6.40")),
         "meal": (Decimal("1.00"), Decimal("13.25")),
     }
-    assert "The booking of Aino was marked." in page_of(response)
+    assert "The outcome of Aino's booking was recorded." in page_of(response)
     begun.assignment.refresh_from_db()
     assert begun.assignment.status == AssignmentStatus.DONE
 
