@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction
@@ -188,7 +189,10 @@ def earnings_warnings(booking: Booking, *, for_expert: bool = False) -> list[str
         (profile.yearly_earnings_limit, earned.year + earned.year_upcoming, texts[1]),
     ]:
         if limit is not None and so_far + fee > limit:
-            warnings.append(text % {"fee": fee, "name": profile.display_name, "total": so_far + fee, "limit": limit})
+            amounts = {"fee": fee, "total": so_far + fee, "limit": limit}
+            # In the reader's number format: 170,00 in Finnish and Swedish, 170.00 in English.
+            amounts = {key: number_format(value, 2) for key, value in amounts.items()}
+            warnings.append(text % {"name": profile.display_name, **amounts})
     return warnings
 
 

@@ -190,6 +190,7 @@ def _render_booking(request, booking: Booking, *, answer_form=None, check_in_for
     now = timezone.now()
     assignment = booking.assignment
     can_answer = booking.status == BookingStatus.INVITED and assignment.starts_at > now
+    waiting = can_answer or (booking.status == BookingStatus.ACCEPTED and assignment.starts_at > now)
     completed = booking.status == BookingStatus.COMPLETED
     # Queries when completed: the check-in, the expert's feedback, the expense lines.
     check_in = CheckIn.objects.filter(booking=booking).first() if completed else None
@@ -204,8 +205,9 @@ def _render_booking(request, booking: Booking, *, answer_form=None, check_in_for
         "contact_phone": assignment.contact_phone or assignment.contact_person.phone,
         "can_answer": can_answer,
         "answer_form": (answer_form or AnswerForm()) if can_answer else None,
-        # Before saying yes: would this fee take the expert over their own earnings limit?
-        "earnings_warnings": earnings_warnings(booking, for_expert=True) if can_answer else [],
+        # Before the coordinator confirms (an invitation to answer, or an accepted or volunteered
+        # booking still waiting): would this fee take the expert over their own earnings limit?
+        "earnings_warnings": earnings_warnings(booking, for_expert=True) if waiting else [],
         "can_cancel": _can_cancel(booking, now),
         "has_calendar_file": _has_calendar_file(booking),
         "completed": completed,

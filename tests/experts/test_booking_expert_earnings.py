@@ -141,3 +141,21 @@ def test_an_invitation_under_the_limit_shows_no_warning(signed_in, profile, coor
     response = signed_in.get(reverse("experts:my_assignment", args=[invitation.pk]))
     assert response.context["earnings_warnings"] == []
     assert "Mind your earnings limit" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_accepted_booking_over_the_limit_still_warns_before_the_coordinator_confirms(
+    signed_in, profile, coordinator
+):
+    booking_on(coordinator, profile, timezone.localdate().replace(day=15), BookingStatus.COMPLETED, fee=Decimal("120"))
+    volunteered = booking_on(coordinator, profile, timezone.localdate(), BookingStatus.ACCEPTED)
+    start = timezone.now() + timedelta(minutes=30)
+    if timezone.localdate(start).month != timezone.localdate().month:
+        pytest.skip("too close to the month's end to place a coming assignment in it")
+    volunteered.assignment.starts_at, volunteered.assignment.ends_at = start, start + timedelta(hours=2)
+    volunteered.assignment.save()
+    profile.monthly_earnings_limit = Decimal("150")
+    profile.save()
+    page = signed_in.get(reverse("experts:my_assignment", args=[volunteered.pk])).content.decode()
+    assert "over your limit of 150.00 €." in page
+    assert "The coordinator has not confirmed you yet" in page
