@@ -34,6 +34,7 @@ from experts.models import (
     TrainingLevel,
     WeeklyAvailability,
 )
+from experts.services import refresh_facets
 from experts.views.search import PAGE_SIZE, CappedPaginator
 
 BENCH_DOMAIN = "@bench.invalid"
@@ -112,6 +113,7 @@ class ExpertGenerator:
                 self.profile(n, user, rngs[n]) for n, user in zip(numbers, users, strict=True)
             )
             self.add_related(profiles, [rngs[n] for n in numbers])
+            refresh_facets([profile.pk for profile in profiles])
         self.fill_search_columns()
 
     def profile(self, n: int, user: User, rng: random.Random) -> ExpertProfile:
@@ -165,7 +167,8 @@ class ExpertGenerator:
             model.objects.bulk_create(rows, batch_size=BATCH)
 
     def fill_search_columns(self) -> None:
-        """services.refresh_search_document() for every new bench profile at once, in one UPDATE."""
+        """services.refresh_search_document()'s text columns for every new bench profile at once, in one
+        UPDATE (add() fills the facets with the service's own SQL)."""
         tables = {
             "profile": ExpertProfile._meta.db_table,
             "user": User._meta.db_table,
@@ -246,7 +249,7 @@ def search_once(data: dict) -> tuple[float, int]:
     filters = ExpertFilter(data, queryset=ExpertProfile.objects.listed())
     if not filters.is_valid():
         raise ValueError(filters.errors)
-    results = SearchResults(filters.qs, filters.text_query, cap=CappedPaginator.COUNT_CAP)
+    results = SearchResults(filters.qs, filters.text_query, cap=CappedPaginator.COUNT_CAP, lists=filters.lists)
     page = CappedPaginator(results, PAGE_SIZE).get_page(1)
     list(page)
     return (time.perf_counter() - started) * 1000, page.paginator.matches

@@ -23,6 +23,7 @@ from .models import (
     TaskType,
     WeeklyAvailability,
 )
+from .services import refresh_search_document
 
 
 class TaxonomyAdmin(TranslationAdmin):
@@ -69,6 +70,29 @@ class ExpertProfileAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     inlines = [ExperienceInline, WeeklyInline, BlockedInline]
 
+    def save_related(self, request, form, formsets, change):
+        # The search reads the lists and weekly slots from the profile's search columns.
+        super().save_related(request, form, formsets, change)
+        refresh_search_document(form.instance)
+
+
+class RefreshesProfileSearch:
+    """For the admins of a profile's own rows: the search columns follow every change."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_search_document(obj.profile)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_search_document(obj.profile)
+
+    def delete_queryset(self, request, queryset):
+        profiles = list(ExpertProfile.objects.filter(pk__in=queryset.values("profile_id")))
+        super().delete_queryset(request, queryset)
+        for profile in profiles:
+            refresh_search_document(profile)
+
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
@@ -79,7 +103,7 @@ class ConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProfileExperience)
-class ProfileExperienceAdmin(admin.ModelAdmin):
+class ProfileExperienceAdmin(RefreshesProfileSearch, admin.ModelAdmin):
     list_display = ["profile", "area", "relation"]
     list_filter = ["area", "relation"]
     search_fields = ["profile__display_name"]
@@ -87,7 +111,7 @@ class ProfileExperienceAdmin(admin.ModelAdmin):
 
 
 @admin.register(WeeklyAvailability)
-class WeeklyAvailabilityAdmin(admin.ModelAdmin):
+class WeeklyAvailabilityAdmin(RefreshesProfileSearch, admin.ModelAdmin):
     list_display = ["profile", "weekday", "start", "end"]
     list_filter = ["weekday"]
     search_fields = ["profile__display_name"]

@@ -6,21 +6,9 @@ URL carries slugs, not ids, so that a shared search link reads well and survives
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    ExperienceArea,
-    ExpertProfile,
-    Language,
-    Municipality,
-    Organisation,
-    ProfileExperience,
-    Relation,
-    TaskType,
-    TextQuery,
-    TrainingLevel,
-)
+from .models import ExpertProfile, Relation, TextQuery, TrainingLevel, facet, taxonomy_lists
 
 MAX_QUERY_LENGTH = 200
 
@@ -32,26 +20,10 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-# Facet -> the profile's many-to-many field it filters on.
-M2M_FACETS = {"task": "task_types", "language": "languages", "municipality": "municipalities"}
-
-
-def linked_to_any(field_name: str, ids: list[int]):
-    """Rows of the M2M table linking the outer profile to any of `ids`, for EXISTS: a join would repeat
-    a profile once per match and need DISTINCT, which is slow at scale and fights the ranking."""
-    field = ExpertProfile._meta.get_field(field_name)
-    return field.remote_field.through.objects.filter(
-        **{f"{field.m2m_field_name()}_id": OuterRef("pk"), f"{field.m2m_reverse_field_name()}_id__in": ids}
-    )
-
-
-def taxonomy_filter(model, label):
-    return django_filters.ModelMultipleChoiceFilter(
-        queryset=model.objects.filter(is_active=True),
-        to_field_name="slug",
-        label=label,
-        method="filter_related",
-        widget=forms.CheckboxSelectMultiple,
+def taxonomy_filter(label):
+    """Any of an admin-kept list's items in use, by slug. ExpertFilter sets the choices per request."""
+    return django_filters.MultipleChoiceFilter(
+        label=label, method="filter_related", widget=forms.CheckboxSelectMultiple
     )
 
 
@@ -71,7 +43,7 @@ class ExpertFilter(django_filters.FilterSet):
     remote = django_filters.BooleanFilter(
         label=_("Takes remote assignments"), method="filter_remote", widget=forms.CheckboxInput
     )
-    area = taxonomy_filter(ExperienceArea, _("Experience area"))
+    area = taxonomy_filter(_("Experience area"))
     relation = django_filters.ChoiceFilter(
         label=_("Whose experience"),
         choices=Relation.choices,
@@ -79,16 +51,16 @@ class ExpertFilter(django_filters.FilterSet):
         method="filter_relation",
         widget=forms.RadioSelect,
     )
-    task = taxonomy_filter(TaskType, _("Task"))
-    language = taxonomy_filter(Language, _("Language"))
-    municipality = taxonomy_filter(Municipality, _("Municipality"))
+    task = taxonomy_filter(_("Task"))
+    language = taxonomy_filter(_("Language"))
+    municipality = taxonomy_filter(_("Municipality"))
     training = django_filters.MultipleChoiceFilter(
         label=_("Training level"),
         choices=TrainingLevel.choices,
         method="filter_training",
         widget=forms.CheckboxSelectMultiple,
     )
-    organisation = taxonomy_filter(Organisation, _("Organisation"))
+    organisation = taxonomy_filter(_("Organisation"))
 
     text_query: TextQuery | None = None
 
@@ -97,28 +69,31 @@ class ExpertFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = SearchForm
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The lists in one query, for the choices (checked and shown) and the result cards' labels.
+        self.lists = taxonomy_lists()
+        self.by_slug = {kind: {item.slug: item for item in items} for kind, items in self.lists.items()}
+        for kind, items in self.lists.items():
+            self.filters[kind].extra["choices"] = [(item.slug, item.name) for item in items if item.is_active]
+
     def filter_related(self, queryset, name, value):
         if not value:
             return queryset
-        ids = [item.pk for item in value]
+        value = [self.by_slug[name][slug] for slug in value]
         if name == "organisation":
-            return queryset.filter(organisation__in=ids)
-        if name == "area":
-            return queryset.filter(Exists(self.experiences(area_ids=ids)))
-        return queryset.filter(Exists(linked_to_any(M2M_FACETS[name], ids)))
+            return queryset.filter(organisation__in=[item.pk for item in value])
+        # Any of the chosen values will do: the tokens overlap (a facet's name is its token kind).
+        # With a relation chosen, an area counts only when held in that relation.
+        relation = self.form.cleaned_data.get("relation") if name == "area" else None
+        extra = [relation] if relation else []
+        return queryset.filter(facets__overlap=[facet(name, item.pk, *extra) for item in value])
 
     def filter_relation(self, queryset, name, value):
         # With areas chosen, filter_related asks for the relation on the same experience row.
-        if self.form.cleaned_data.get("area"):
+        if not value or self.form.cleaned_data.get("area"):
             return queryset
-        return queryset.filter(Exists(self.experiences()))
-
-    def experiences(self, area_ids=()):
-        rows = ProfileExperience.objects.filter(profile=OuterRef("pk"))
-        if area_ids:
-            rows = rows.filter(area__in=area_ids)
-        relation = self.form.cleaned_data.get("relation")
-        return rows.filter(relation=relation) if relation else rows
+        return queryset.filter(facets__contains=[facet("relation", value)])
 
     def filter_training(self, queryset, name, value):
         return queryset.filter(training_level__in=value)
@@ -127,7 +102,8 @@ class ExpertFilter(django_filters.FilterSet):
         return queryset.filter(remote_ok=True) if value else queryset
 
     def filter_available_on(self, queryset, name, value):
-        return queryset.available_on(value)
+        # The queryset is already listed(): only what bookable() adds to it, and the availability.
+        return queryset.filter(ExpertProfile.objects.bookable_q(value)).free_on(value)
 
     def filter_text(self, queryset, name, value):
         text = value.strip()

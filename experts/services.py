@@ -1,10 +1,11 @@
 """Writes with side effects for the expert bank: consent, visibility, search document, audit."""
 
+import functools
 from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Value
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from .models import (
     Consent,
     ConsentText,
     ExpertProfile,
+    ProfileExperience,
     Visibility,
     WeeklyAvailability,
 )
@@ -136,6 +138,31 @@ def refresh_search_document(profile: ExpertProfile) -> None:
         heading_document=SearchVector(Value(heading), config="finnish"),
         search_text=f"{heading} {body}".lower(),
     )
+    refresh_facets([profile.pk])
+
+
+def refresh_facets(profile_ids: list[int]) -> None:
+    """Rebuild ExpertProfile.facets of these profiles from their related rows, in one UPDATE."""
+    with connection.cursor() as cursor:
+        cursor.execute(_facets_sql(), [list(profile_ids)])
+
+
+@functools.cache
+def _facets_sql() -> str:
+    """The tokens of models.facet() from each related table, sorted and without repeats."""
+    experience, weekly = ProfileExperience._meta.db_table, WeeklyAvailability._meta.db_table
+    sources = [
+        ("'area:' || area_id", experience, "profile_id"),
+        ("'area:' || area_id || ':' || relation", experience, "profile_id"),
+        ("'relation:' || relation", experience, "profile_id"),
+        ("'weekday:' || weekday", weekly, "profile_id"),
+    ]
+    for name, kind in [("task_types", "task"), ("languages", "language"), ("municipalities", "municipality")]:
+        field = ExpertProfile._meta.get_field(name)
+        sources.append((f"'{kind}:' || {field.m2m_reverse_name()}", field.m2m_db_table(), field.m2m_column_name()))
+    # Table and column names come from the models; the ids are the one parameter.
+    tokens = " UNION ".join(f"SELECT {token} FROM {table} WHERE {fk} = p.id" for token, table, fk in sources)  # noqa: S608
+    return f"UPDATE {ExpertProfile._meta.db_table} p SET facets = ARRAY({tokens} ORDER BY 1) WHERE p.id = ANY(%s)"  # noqa: S608
 
 
 # --- The expert's own profile: the guided form, editing, status and availability (views/profile.py) ---

@@ -44,7 +44,9 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
     """A listed (consented, active) expert. ExpertProfileFactory(consent=False) for an unlisted one.
 
     experiences=[("masennus", "own")], task_types=["luento"], languages=["suomi"], municipalities=["lahti"]
-    take slugs of the seeded taxonomies. The search document is refreshed after creation.
+    take slugs of the seeded taxonomies; weekdays=[0, 2] adds weekly slots (9–15, or weekdays__start and
+    weekdays__end). The search document and facets are refreshed after creation: a test that adds
+    related rows later calls services.refresh_search_document() as the services do.
     """
 
     class Meta:
@@ -90,6 +92,16 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
 
         if extracted:
             obj.municipalities.set(Municipality.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def weekdays(obj, create, extracted, **kwargs):  # noqa: N805
+        from datetime import time
+
+        from experts.models import WeeklyAvailability
+
+        for weekday in extracted or []:
+            start, end = kwargs.get("start", time(9)), kwargs.get("end", time(15))
+            WeeklyAvailability.objects.create(profile=obj, weekday=weekday, start=start, end=end)
 
     @factory.post_generation
     def search_document(obj, create, extracted, **kwargs):  # noqa: N805

@@ -41,7 +41,9 @@ from .profiles import (
     Visibility,
     Weekday,
     WeeklyAvailability,
+    facet,
     label_corrections,
+    taxonomy_lists,
 )
 
 __all__ = [
@@ -51,5 +53,5 @@ __all__ = [
     "ExperienceArea", "ExpertProfile", "ExpertProfileQuerySet", "Language", "Municipality", "Organisation",
     "PrivateFeedback", "ProfileExperience", "ProfileStatus", "Relation", "SearchResults", "Tariff", "TariffKind",
     "TaskType", "Taxonomy", "TextQuery", "TrainingLevel", "Visibility", "Weekday", "WeeklyAvailability",
-    "label_corrections",
+    "facet", "label_corrections", "taxonomy_lists",
 ]  # fmt: skip

@@ -3,16 +3,18 @@
 import functools
 import re
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ..text_search import WEBSEARCH_SYNTAX, allowed_edits, edit_distance, search_terms
@@ -110,6 +112,12 @@ class Relation(models.TextChoices):
     CLOSE_ONE = "close_one", _("As a close one")
 
 
+def facet(kind: str, *values) -> str:
+    """One token of ExpertProfile.facets: "task:3", "area:5", "area:5:own", "relation:own", "weekday:0".
+    services.FACETS_SQL writes the same tokens."""
+    return ":".join([kind, *map(str, values)])
+
+
 class ConsentText(models.Model):
     """The versioned text of the consent to process health-related data (GDPR art. 9).
 
@@ -132,6 +140,42 @@ class ConsentText(models.Model):
     @classmethod
     def current(cls) -> "ConsentText | None":
         return cls.objects.filter(published_at__lte=timezone.now()).order_by("-version").first()
+
+
+# The admin-kept lists by the kind of their tokens in ExpertProfile.facets (and the search's URL names).
+TAXONOMIES: dict[str, type[Taxonomy]] = {
+    "area": ExperienceArea,
+    "task": TaskType,
+    "language": Language,
+    "municipality": Municipality,
+    "organisation": Organisation,
+}
+
+
+def taxonomy_lists() -> dict[str, list[Taxonomy]]:
+    """Every admin-kept list, each in its own order (`order`, then the name in the active language):
+    one query for tens of rows. The search reads them once a request for its form's choices and
+    its cards' labels, instead of a query per facet to check the choices, one per facet to show
+    them and one per kind of label on the cards."""
+    lists: dict[str, list[Taxonomy]] = {kind: [] for kind in TAXONOMIES}
+    columns = [field.column for field in ExperienceArea._meta.concrete_fields]
+    fallback = f"name_{settings.LANGUAGE_CODE}"
+    name = f"name_{translation.get_language()}"
+    name = name if name in columns else fallback
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    # Table and column names come from the models and settings; there are no parameters.
+    selects = " UNION ALL ".join(
+        f"SELECT '{kind}', {quoted} FROM \"{model._meta.db_table}\""  # noqa: S608
+        for kind, model in TAXONOMIES.items()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM ({selects}) AS lists(kind, {quoted}) "  # noqa: S608
+            f'ORDER BY kind, "order", COALESCE(NULLIF("{name}", \'\'), "{fallback}")'
+        )
+        for kind, *values in cursor.fetchall():
+            lists[kind].append(TAXONOMIES[kind].from_db(connection.alias, columns, values))
+    return lists
 
 
 # A word is read as a misspelt list label when pg_trgm finds the label near it (a cheap, generous
@@ -229,23 +273,37 @@ class TextQuery:
 class SearchResults:
     """The ranked matches of a search, in pages: what Paginator needs (count() and slicing).
 
-    Each slice reads the ids of its rows tier by tier (an indexed scan in ranked order that stops at
-    the slice's end, or a GIN bitmap scan when the tier is small), then the rows with `for_list()`'s
-    related data.
-    `count()` counts at most `cap + 1` matches: past that, the exact number helps nobody choose.
+    `count()` reads at most `cap + 1` matches, in ranked order: past the cap, the exact number helps
+    nobody choose. When the matches are within the cap, that one query has also found every page's
+    ids. A broader search reads each page's ids tier by tier instead: an indexed scan in ranked
+    order that stops at the page's end. Then the page's rows come with `for_list()`'s related data.
     """
 
     ordered = True  # for Paginator's check
 
-    def __init__(self, queryset, text_query: "TextQuery | None" = None, *, cap: int | None = None):
+    def __init__(self, queryset, text_query: "TextQuery | None" = None, *, cap: int | None = None, lists=None):
         self.queryset = queryset
         self.tiers = text_query.tiers if text_query else [Q()]
         self.cap = cap
+        self.lists = lists  # taxonomy_lists(), if the caller has them already
+        self.matches: list[int] | None = None  # every match's id in ranked order, if within the cap
 
     def count(self) -> int:
-        # Without ORDER BY the database stops at the cap instead of sorting every match first.
-        matches = self.queryset.order_by()
-        return matches[: self.cap + 1].count() if self.cap is not None else matches.count()
+        if self.cap is None:
+            return self.queryset.count()
+        # The inner LIMIT without ORDER BY lets the database stop at the cap; the outer ORDER BY then
+        # sorts at most cap + 1 rows. Ranked order: the first tier that holds, then ranked().
+        better = [When(tier, then=Value(n)) for n, tier in enumerate(self.tiers[:-1])]
+        fit = Case(*better, default=Value(len(better))) if better else Value(0)
+        rows = self.queryset.order_by().annotate(fit=fit, name=Lower("display_name"))
+        rows = rows.values_list("pk", "fit", "recent_assignments", "name")[: self.cap + 1]
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) matches ORDER BY 2, 3, 4, 1", params)  # noqa: S608 - the ORM's SQL
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) <= self.cap:
+            self.matches = ids
+        return len(ids)
 
     def __len__(self) -> int:
         return self.count()
@@ -254,6 +312,14 @@ class SearchResults:
         if not isinstance(item, slice) or item.step not in (None, 1):
             raise TypeError("SearchResults supports only slices")
         start, stop = item.start or 0, item.stop
+        ids = self.matches[start:stop] if self.matches is not None else self.ranked_ids(start, stop)
+        if not ids:
+            return []
+        rows = self.queryset.model.objects.filter(pk__in=ids).defer(*SEARCH_COLUMNS).select_related("organisation")
+        by_pk = {profile.pk: profile for profile in rows}
+        return attach_facet_lists([by_pk[pk] for pk in ids if pk in by_pk], self.lists or taxonomy_lists())
+
+    def ranked_ids(self, start: int, stop: int | None) -> list[int]:
         # Each tier holds the ones before it (the last is every match), so that each is one plain
         # condition whose row count the planner estimates well. "Not in a better tier" is correlated
         # with the match: the planner overestimates it and scans the whole rotation index looking
@@ -267,11 +333,44 @@ class SearchResults:
             rows = self.queryset.filter(tier).ranked().values_list("pk", flat=True)
             seen = set(ids)
             ids += [pk for pk in (rows if stop is None else rows[: stop + len(ids)]) if pk not in seen]
-        ids = ids[start:stop]
-        if not ids:
-            return []
-        by_pk = {profile.pk: profile for profile in self.queryset.model.objects.filter(pk__in=ids).for_list()}
-        return [by_pk[pk] for pk in ids if pk in by_pk]
+        return ids[start:stop]
+
+
+class HeldExperience(NamedTuple):
+    """A search card's experience entry: what the card reads of a ProfileExperience, without one."""
+
+    area: ExperienceArea
+    relation: str
+
+    def get_relation_display(self) -> str:
+        return Relation(self.relation).label
+
+
+# Large columns that only WHERE and ORDER BY need.
+SEARCH_COLUMNS = ("search_document", "search_text", "heading_document")
+
+
+def attach_facet_lists(profiles: list["ExpertProfile"], lists: dict[str, list[Taxonomy]]) -> list["ExpertProfile"]:
+    """Give search result cards what for_list()'s prefetches give other pages (`experience_list`,
+    `task_list`, `language_list`, `municipality_list`), read from the profiles' facets (the very data
+    the search matched) and `lists` (taxonomy_lists()). No query: a prefetch made a model instance
+    of each of ~200 list entries on 25 cards, half of a search page's time (make bench)."""
+    kinds = {"area": "experience_list", "task": "task_list", "language": "language_list"}
+    kinds["municipality"] = "municipality_list"
+    for profile in profiles:
+        held: dict[str, dict[int, str]] = {kind: {} for kind in kinds}
+        for token in profile.facets:
+            kind, value, *relation = token.split(":")
+            # An area's entry is the one with the relation ("area:5:own"); "area:5" is for the facet.
+            if kind in kinds and (kind != "area" or relation):
+                held[kind][int(value)] = relation[0] if relation else ""
+        for kind, attribute in kinds.items():
+            mine = held[kind]
+            items = [item for item in lists[kind] if item.pk in mine]
+            if kind == "area":
+                items = [HeldExperience(area, mine[area.pk]) for area in items]
+            setattr(profile, attribute, items)
+    return profiles
 
 
 class ExpertProfileQuerySet(models.QuerySet):
@@ -283,17 +382,24 @@ class ExpertProfileQuerySet(models.QuerySet):
         return self.filter(consent_version=current.version).exclude(status=ProfileStatus.LEFT)
 
     def bookable(self, on: date | None = None):
+        return self.listed().filter(self.bookable_q(on))
+
+    @staticmethod
+    def bookable_q(on: date | None = None) -> Q:
+        """The status condition of bookable(): active, or paused until a day before `on`."""
         on = on or timezone.localdate()
-        return self.listed().filter(
-            Q(status=ProfileStatus.ACTIVE) | Q(status=ProfileStatus.PAUSED, paused_until__lt=on)
-        )
+        return Q(status=ProfileStatus.ACTIVE) | Q(status=ProfileStatus.PAUSED, paused_until__lt=on)
 
     def available_on(self, day: date):
         """Bookable on `day`: the weekly pattern has that weekday, no blocked period covers it, and
         the monthly cap is not reached by the month's confirmed or completed bookings."""
+        return self.bookable(on=day).free_on(day)
+
+    def free_on(self, day: date):
+        """available_on() without the listing and status conditions, for a queryset that has them
+        (the search's): each costs a query to build and a check per row to run."""
         from .booking import HOLDING, Booking
 
-        slots = WeeklyAvailability.objects.filter(profile=OuterRef("pk"), weekday=day.weekday())
         blocked = BlockedPeriod.objects.filter(profile=OuterRef("pk"), start__lte=day, end__gte=day)
         month_start = day.replace(day=1)
         month_end = (month_start + timedelta(days=32)).replace(day=1)
@@ -310,7 +416,10 @@ class ExpertProfileQuerySet(models.QuerySet):
             .values("total")
         )
         under_cap = Q(monthly_cap__isnull=True) | Q(monthly_cap__gt=Coalesce(Subquery(in_month), 0))
-        return self.bookable(on=day).filter(Exists(slots), under_cap).exclude(Exists(blocked))
+        # The weekday is a facet (one GIN index answers it with the other facets); blocked periods
+        # and caps are rare, checked per candidate.
+        weekday = Q(facets__contains=[facet("weekday", day.weekday())])
+        return self.filter(weekday, under_cap).exclude(Exists(blocked))
 
     def public(self):
         return self.listed().filter(status=ProfileStatus.ACTIVE, is_public=True)
@@ -350,8 +459,7 @@ class ExpertProfileQuerySet(models.QuerySet):
         if experiences:
             rows = ProfileExperience.objects.select_related("area").order_by("area__order", "area__name")
             related.insert(0, Prefetch("experiences", queryset=rows, to_attr="experience_list"))
-        # The search columns are large and only needed in WHERE and ORDER BY.
-        return self.defer("search_document", "search_text").select_related("organisation").prefetch_related(*related)
+        return self.defer(*SEARCH_COLUMNS).select_related("organisation").prefetch_related(*related)
 
     def for_detail(self, level: str):
         """The profile page for a viewer at `level`: the card's data (experiences only for staff), the
@@ -426,6 +534,11 @@ class ExpertProfile(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     # The name and list labels alone: a match here fits better (TextQuery.tiers).
     heading_document = SearchVectorField(null=True, editable=False)
+    # What the search's facets ask of the related rows, as tokens (`facet()`): experience areas with
+    # and without the relation, tasks, languages, municipalities, weekdays of the weekly pattern.
+    # One GIN index answers every facet at once; EXISTS subqueries over five tables cost ~40 ms at
+    # 50,000 profiles (make bench). Kept by services.refresh_search_document().
+    facets = ArrayField(models.CharField(max_length=40), default=list, blank=True, editable=False)
     # Assignments in the last 90 days, kept by the booking app: fewer come first (fair rotation).
     recent_assignments = models.PositiveIntegerField(_("assignments in the last 90 days"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -440,12 +553,12 @@ class ExpertProfile(models.Model):
         indexes = [
             GinIndex(fields=["search_document"], name="expert_search_document"),
             GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="expert_search_trgm"),
-            models.Index(fields=["consent_version", "status"], name="expert_listed"),
             # Results and lists are ordered by name: without this the planner sorts every match.
             models.Index(Lower("display_name"), name="expert_name_lower"),
             GinIndex(fields=["heading_document"], name="expert_heading_document"),
             # Search results: fewest recent assignments, then by name (ExpertProfileQuerySet.ranked).
             models.Index(F("recent_assignments"), Lower("display_name"), F("id"), name="expert_rotation"),
+            GinIndex(fields=["facets"], name="expert_facets"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -535,9 +648,6 @@ class WeeklyAvailability(models.Model):
         verbose_name = _("weekly availability")
         verbose_name_plural = _("weekly availability")
         ordering = ["weekday", "start"]
-        # "Available on a date" asks for the profiles with a slot on that weekday: without this the
-        # search read every slot of the week (a sequential scan, ~9 ms at 50,000 profiles).
-        indexes = [models.Index(fields=["weekday", "profile"], name="weekly_slot_weekday")]
         constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="expert_slot_ends_after")]
 
     def __str__(self) -> str:

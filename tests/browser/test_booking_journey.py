@@ -46,8 +46,11 @@ def tuomas():
 def available_every_day(profile):
     from datetime import time
 
+    from experts.services import refresh_search_document
+
     for weekday in range(7):
         WeeklyAvailability.objects.create(profile=profile, weekday=weekday, start=time(8), end=time(20))
+    refresh_search_document(profile)
     return profile
 
 

@@ -462,12 +462,11 @@ def test_recent_assignments_count_the_last_90_days_only(coordinator):
 
 @pytest.mark.django_db
 def test_the_monthly_cap_hides_the_expert_from_the_date_search(coordinator):
-    from experts.models import ExpertProfile, WeeklyAvailability
+    from experts.models import ExpertProfile
 
-    expert = ExpertProfileFactory(monthly_cap=1)
     assignment = make_assignment(coordinator, starts_in=timedelta(days=2))
     day = timezone.localdate(assignment.starts_at)
-    WeeklyAvailability.objects.create(profile=expert, weekday=day.weekday(), start="08:00", end="16:00")
+    expert = ExpertProfileFactory(monthly_cap=1, weekdays=[day.weekday()])
     assert ExpertProfile.objects.available_on(day).filter(pk=expert.pk).exists()
     booking_services.confirm_booking(booking=accepted(assignment, coordinator, expert), actor=coordinator)
     assert not ExpertProfile.objects.available_on(day).filter(pk=expert.pk).exists()

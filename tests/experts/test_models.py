@@ -1,11 +1,11 @@
 """Consent gating, status and availability on a date: the rules search and booking rely on."""
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
-from experts.models import BlockedPeriod, ConsentText, ExpertProfile, ProfileStatus, Visibility, WeeklyAvailability
+from experts.models import BlockedPeriod, ConsentText, ExpertProfile, ProfileStatus, Visibility
 from experts.services import clean_visibility, give_consent, withdraw_consent
 from tests.factories import ExpertProfileFactory
 
@@ -60,12 +60,9 @@ def test_a_pause_ends_on_its_date():
 
 @pytest.mark.django_db
 def test_available_on_respects_weekly_pattern_and_blocked_dates():
-    mondays = ExpertProfileFactory()
-    WeeklyAvailability.objects.create(profile=mondays, weekday=0, start=time(9), end=time(15))
-    tuesdays = ExpertProfileFactory()
-    WeeklyAvailability.objects.create(profile=tuesdays, weekday=1, start=time(9), end=time(15))
-    on_holiday = ExpertProfileFactory()
-    WeeklyAvailability.objects.create(profile=on_holiday, weekday=0, start=time(9), end=time(15))
+    mondays = ExpertProfileFactory(weekdays=[0])
+    tuesdays = ExpertProfileFactory(weekdays=[1])
+    on_holiday = ExpertProfileFactory(weekdays=[0])
     BlockedPeriod.objects.create(profile=on_holiday, start=MONDAY - timedelta(days=3), end=MONDAY)
     assert list(ExpertProfile.objects.available_on(MONDAY)) == [mondays]
     assert list(ExpertProfile.objects.available_on(MONDAY + timedelta(days=1))) == [tuesdays]
