@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower, Now
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -376,10 +376,9 @@ def attach_facet_lists(profiles: list["ExpertProfile"], lists: dict[str, list[Ta
 class ExpertProfileQuerySet(models.QuerySet):
     def listed(self):
         """Profiles that may appear in search: consented to the current text and not left."""
-        current = ConsentText.current()
-        if current is None:
-            return self.none()
-        return self.filter(consent_version=current.version).exclude(status=ProfileStatus.LEFT)
+        # A subquery rather than ConsentText.current(): one round trip less on every search.
+        current = ConsentText.objects.filter(published_at__lte=Now()).order_by("-version").values("version")[:1]
+        return self.filter(consent_version=Subquery(current)).exclude(status=ProfileStatus.LEFT)
 
     def bookable(self, on: date | None = None):
         return self.listed().filter(self.bookable_q(on))
@@ -403,23 +402,24 @@ class ExpertProfileQuerySet(models.QuerySet):
         blocked = BlockedPeriod.objects.filter(profile=OuterRef("pk"), start__lte=day, end__gte=day)
         month_start = day.replace(day=1)
         month_end = (month_start + timedelta(days=32)).replace(day=1)
-        in_month = (
+        # The experts whose month is full: a few rows of the month's bookings, read once (a hashed
+        # subplan) rather than counted for every candidate.
+        full = (
             Booking.objects.filter(
-                expert=OuterRef("pk"),
                 status__in=HOLDING,
+                expert__monthly_cap__isnull=False,
                 assignment__starts_at__date__gte=month_start,
                 assignment__starts_at__date__lt=month_end,
             )
-            .order_by()
             .values("expert")
             .annotate(total=Count("pk"))
-            .values("total")
+            .filter(total__gte=F("expert__monthly_cap"))
+            .values("expert")
         )
-        under_cap = Q(monthly_cap__isnull=True) | Q(monthly_cap__gt=Coalesce(Subquery(in_month), 0))
         # The weekday is a facet (one GIN index answers it with the other facets); blocked periods
-        # and caps are rare, checked per candidate.
+        # are rare, checked per candidate.
         weekday = Q(facets__contains=[facet("weekday", day.weekday())])
-        return self.filter(weekday, under_cap).exclude(Exists(blocked))
+        return self.filter(weekday).exclude(pk__in=full).exclude(Exists(blocked))
 
     def public(self):
         return self.listed().filter(status=ProfileStatus.ACTIVE, is_public=True)
