@@ -253,7 +253,9 @@ def search_once(data: dict) -> tuple[float, int]:
     filters = ExpertFilter(data, queryset=ExpertProfile.objects.listed())
     if not filters.is_valid():
         raise ValueError(filters.errors)
-    results = SearchResults(filters.qs, filters.text_query, cap=CappedPaginator.COUNT_CAP, lists=filters.lists)
+    results = SearchResults(
+        filters.qs, filters.text_query, cap=CappedPaginator.COUNT_CAP, lists=filters.lists, probe=filters.count_probe
+    )
     page = CappedPaginator(results, PAGE_SIZE).get_page(1)
     list(page)
     return (time.perf_counter() - started) * 1000, page.paginator.matches

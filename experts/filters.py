@@ -105,6 +105,18 @@ class ExpertFilter(django_filters.FilterSet):
         # The queryset is already listed(): only what bookable() adds to it, and the availability.
         return queryset.filter(ExpertProfile.objects.bookable_q(value)).free_on(value)
 
+    @property
+    def count_probe(self):
+        """For the capped count (SearchResults), when the text is the only condition: the profiles
+        matching TextQuery.probe, some of the matches, that the full-text index alone finds. A word
+        alone usually matches more than the cap. With other conditions the matches are usually
+        within it, the count must read them all anyway, and the probe would be one query more."""
+        self.qs  # noqa: B018 - filtering sets text_query
+        others = [value for name, value in self.form.cleaned_data.items() if name != "q"]
+        if self.text_query is None or self.text_query.probe is None or any(others):
+            return None
+        return self.queryset.filter(self.text_query.probe)
+
     def filter_text(self, queryset, name, value):
         text = value.strip()
         if not text:

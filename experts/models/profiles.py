@@ -253,21 +253,25 @@ class TextQuery:
         words, excluded = search_terms(self.text)
         self.match = Q(search_document=SearchQuery(self.text, config="finnish", search_type="websearch"))
         self.tiers = [Q()]
+        # Part of the match that the full-text index alone answers (SearchResults.count).
+        self.probe: Q | None = None
         # With websearch syntax the websearch query above decides alone and all its matches fit alike.
         if not words or WEBSEARCH_SYNTAX.search(self.text):
             return
         corrections = label_corrections(words)
-        each_word, in_heading = [], []
+        each_word, in_full_text, in_heading = [], [], []
         for word in words:
             # `word` is letters and digits only, so it is safe in to_tsquery's syntax.
             terms = SearchQuery(f"{word}:*", config="finnish", search_type="raw")
             for label_word in sorted(corrections.get(word, ())):
                 terms |= SearchQuery(label_word, config="finnish")
             each_word.append(Q(search_document=terms) | Q(search_text__contains=word))
+            in_full_text.append(Q(search_document=terms))
             in_heading.append(Q(heading_document=terms))
         not_excluded = [~Q(search_document=SearchQuery(word, config="finnish")) for word in excluded]
         self.match = Q(*each_word, *not_excluded)
         self.tiers = [Q(*in_heading), Q()]
+        self.probe = Q(*in_full_text, *not_excluded)
 
 
 class SearchResults:
@@ -281,9 +285,12 @@ class SearchResults:
 
     ordered = True  # for Paginator's check
 
-    def __init__(self, queryset, text_query: "TextQuery | None" = None, *, cap: int | None = None, lists=None):
+    def __init__(
+        self, queryset, text_query: "TextQuery | None" = None, *, cap: int | None = None, lists=None, probe=None
+    ):
         self.queryset = queryset
         self.tiers = text_query.tiers if text_query else [Q()]
+        self.probe = probe  # some of the matches, cheaper to count: ExpertFilter.count_probe
         self.cap = cap
         self.lists = lists  # taxonomy_lists(), if the caller has them already
         self.matches: list[int] | None = None  # every match's id in ranked order, if within the cap
@@ -291,6 +298,12 @@ class SearchResults:
     def count(self) -> int:
         if self.cap is None:
             return self.queryset.count()
+        if self.probe is not None:
+            # A broad word: the full-text index alone finds more than the cap, and the substring
+            # match, the slowest part to read (a trigram index or a check per row), is not needed.
+            # "vertaistukiryhmä" at 50,000: ~30 ms for the whole match, ~6 ms for this (make bench).
+            if self.probe.order_by()[: self.cap + 1].count() > self.cap:
+                return self.cap + 1
         # The inner LIMIT without ORDER BY lets the database stop at the cap; the outer ORDER BY then
         # sorts at most cap + 1 rows. Ranked order: the first tier that holds, then ranked().
         better = [When(tier, then=Value(n)) for n, tier in enumerate(self.tiers[:-1])]

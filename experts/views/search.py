@@ -45,7 +45,13 @@ def index(request):
     filters = ExpertFilter(request.GET, queryset=ExpertProfile.objects.listed())
     # Invalid input shows its errors and no results rather than results that quietly ignore it.
     if filters.is_valid():
-        profiles = SearchResults(filters.qs, filters.text_query, cap=CappedPaginator.COUNT_CAP, lists=filters.lists)
+        profiles = SearchResults(
+            filters.qs,
+            filters.text_query,
+            cap=CappedPaginator.COUNT_CAP,
+            lists=filters.lists,
+            probe=filters.count_probe,
+        )
     else:
         profiles = SearchResults(ExpertProfile.objects.none())
     context = {"filters": filters, **paginate(request, profiles, viewer_level(request.user), CappedPaginator)}

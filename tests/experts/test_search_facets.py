@@ -174,3 +174,34 @@ def test_a_search_over_the_cap_reads_its_pages_in_ranked_order():
         "Lista 3",
         "Teksti 0",
     ]
+
+
+@pytest.mark.django_db
+def test_a_word_alone_is_counted_over_the_cap_by_the_full_text_index(django_assert_num_queries):
+    from experts.filters import ExpertFilter
+
+    for n in range(4):
+        ExpertProfileFactory(display_name=f"Teksti {n}", bio="Vedän masennusryhmää.")
+    filters = ExpertFilter({"q": "masennus"}, queryset=ExpertProfile.objects.listed())
+    assert filters.is_valid()
+    results = SearchResults(filters.qs, filters.text_query, cap=2, probe=filters.count_probe)
+    with django_assert_num_queries(1):  # the probe alone: over the cap
+        assert results.count() == 3
+    assert results.matches is None
+    assert len(results[0:25]) == 4
+
+
+@pytest.mark.django_db
+def test_the_probe_is_only_for_a_word_alone_and_never_changes_the_count():
+    from experts.filters import ExpertFilter
+
+    ExpertProfileFactory(bio="Vedän masennusryhmää.", municipalities=["lahti"])
+    ExpertProfileFactory(bio="Ryhmämasennus on tuttua.")  # only the substring match finds this one
+    with_place = ExpertFilter({"q": "masennus", "municipality": ["lahti"]}, queryset=ExpertProfile.objects.listed())
+    assert with_place.is_valid() and with_place.count_probe is None
+    alone = ExpertFilter({"q": "masennus"}, queryset=ExpertProfile.objects.listed())
+    assert alone.is_valid() and alone.count_probe is not None
+    results = SearchResults(alone.qs, alone.text_query, cap=10, probe=alone.count_probe)
+    assert results.count() == 2  # within the cap the probe (one match) is not the answer
+    quoted = ExpertFilter({"q": '"masennus"'}, queryset=ExpertProfile.objects.listed())
+    assert quoted.is_valid() and quoted.count_probe is None  # websearch syntax: one index already
