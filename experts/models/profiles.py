@@ -114,7 +114,7 @@ class Relation(models.TextChoices):
 
 def facet(kind: str, *values) -> str:
     """One token of ExpertProfile.facets: "task:3", "area:5", "area:5:own", "relation:own", "weekday:0".
-    services.FACETS_SQL writes the same tokens."""
+    services.refresh_facets() writes the same tokens in SQL."""
     return ":".join([kind, *map(str, values)])
 
 
@@ -280,7 +280,7 @@ class SearchResults:
     `count()` reads at most `cap + 1` matches, in ranked order: past the cap, the exact number helps
     nobody choose. When the matches are within the cap, that one query has also found every page's
     ids. A broader search reads each page's ids tier by tier instead: an indexed scan in ranked
-    order that stops at the page's end. Then the page's rows come with `for_list()`'s related data.
+    order that stops at the page's end. Then the page's rows come with their lists (attach_facet_lists).
     """
 
     ordered = True  # for Paginator's check
@@ -368,8 +368,12 @@ def attach_facet_lists(profiles: list["ExpertProfile"], lists: dict[str, list[Ta
     `task_list`, `language_list`, `municipality_list`), read from the profiles' facets (the very data
     the search matched) and `lists` (taxonomy_lists()). No query: a prefetch made a model instance
     of each of ~200 list entries on 25 cards, half of a search page's time (make bench)."""
-    kinds = {"area": "experience_list", "task": "task_list", "language": "language_list"}
-    kinds["municipality"] = "municipality_list"
+    kinds = {
+        "area": "experience_list",
+        "task": "task_list",
+        "language": "language_list",
+        "municipality": "municipality_list",
+    }
     for profile in profiles:
         held: dict[str, dict[int, str]] = {kind: {} for kind in kinds}
         for token in profile.facets:
