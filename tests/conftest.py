@@ -1,6 +1,7 @@
 """Shared fixtures. Test-only settings tweaks live here (STYLE.md), not in a second settings module."""
 
 import os
+import secrets
 import shutil
 import socket
 from pathlib import Path
@@ -21,6 +22,10 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Each run its own cache keys: a Redis cache outlives the run, and a one-time form key claimed by
+    # an earlier run (the same user ids after --create-db) would read as a double submit.
+    prefix = f"test-{secrets.token_hex(4)}"
+    settings.CACHES = {alias: {**config, "KEY_PREFIX": prefix} for alias, config in settings.CACHES.items()}
     # Templates of the kinds that tests register (tests/templates/tests/...).
     settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]
 
