@@ -6,17 +6,24 @@ minutes). Every bench user's email ends in BENCH_DOMAIN, so a run, or one that c
 by that marker and the development database keeps only its own data.
 """
 
+import gc
 import random
 import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
+from accounts.roles import Role
+from accounts.services import assign_role
 from experts.filters import ExpertFilter
 from experts.models import (
     BlockedPeriod,
@@ -36,6 +43,7 @@ from experts.models import (
 )
 from experts.services import refresh_facets
 from experts.views.search import PAGE_SIZE, CappedPaginator
+from kokemuspankki import heap
 
 BENCH_DOMAIN = "@bench.invalid"
 EMAIL_PREFIX = "expert-"
@@ -77,11 +85,17 @@ AREA_WEIGHTS = {"mielenterveys": 8, "masennus": 8, "paihteet": 6, "kaksisuuntain
 MUNICIPALITY_WEIGHTS = {"lahti": 12, "hollola": 4, "orimattila": 3, "heinola": 3, "asikkala": 2}
 
 
+COORDINATOR_EMAIL = f"coordinator{BENCH_DOMAIN}"
+
+
 def remove_bench_experts() -> int:
-    """Delete every bench expert and user (also those a crashed run left). Returns how many."""
+    """Delete every bench expert and user (also those a crashed run left), and the audit rows of the
+    bench coordinator's searches. Returns how many rows."""
+    AuditEvent.objects.filter(actor__email=COORDINATOR_EMAIL).delete()
     profiles = ExpertProfile.objects.filter(user__email__endswith=BENCH_DOMAIN)
     count, _ = profiles.delete()
     User.objects.filter(email__startswith=EMAIL_PREFIX, email__endswith=BENCH_DOMAIN).delete()
+    User.objects.filter(email=COORDINATOR_EMAIL).delete()
     return count
 
 
@@ -275,6 +289,61 @@ def measure(runs: int) -> dict[str, tuple[float, float, int]]:
             timings.append(elapsed)
             counts.append(count)
         figures[name] = (statistics.median(timings), statistics.quantiles(timings, n=20)[18], counts[0])
+    return figures
+
+
+def bench_coordinator() -> User:
+    """A coordinator with TOTP set up (staff must have it: accounts.middleware), removed with the rest."""
+    user, made = User.objects.get_or_create(email=COORDINATOR_EMAIL, defaults={"is_active": True})
+    if made:
+        assign_role(user=user, role=Role.COORDINATOR)
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a bench account's, deleted after the run
+# Production's request handling: no DEBUG (no query log), plain http from the test client, and
+# static file URLs without a collectstatic manifest (the bench does not build one).
+REQUEST_SETTINGS = {
+    "DEBUG": False,
+    "ALLOWED_HOSTS": ["testserver"],
+    "SECURE_SSL_REDIRECT": False,
+    "STORAGES": {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+}
+REQUEST_KINDS = {"whole page": {}, "live filtering (htmx)": {"HX-Request": "true"}}
+
+
+def measure_requests(runs: int) -> dict[str, tuple[float, float, int]]:
+    """Figure name -> (median ms, p95 ms, result cards on the page) over `runs` whole requests of the
+    search page by a signed-in coordinator, through every middleware (session, authentication, the
+    MFA check, CSP), the view, its audit rows of the cards shown and the rendered HTML: what the
+    server spends on a search, as the Django test client sees it (no network, no browser)."""
+    client = Client()
+    client.force_login(bench_coordinator())
+    url = reverse("experts:index")
+    heap.freeze()  # as kokemuspankki/wsgi.py does when a web process starts
+    figures = {}
+    try:
+        with override_settings(**REQUEST_SETTINGS):
+            for name, data in SCENARIOS.items():
+                for kind, headers in REQUEST_KINDS.items():
+                    for i in range(WARMUP):
+                        client.get(url, data(i), headers=headers)
+                    timings, cards = [], []
+                    for i in range(runs):
+                        started = time.perf_counter()
+                        response = client.get(url, data(i), headers=headers)
+                        timings.append((time.perf_counter() - started) * 1000)
+                        if response.status_code != 200:
+                            raise RuntimeError(f"search page answered {response.status_code}")
+                        cards.append(response.content.count(b'class="card expert-card"'))
+                    label = f"{name}, {kind}"
+                    figures[label] = (statistics.median(timings), statistics.quantiles(timings, n=20)[18], cards[0])
+    finally:
+        gc.unfreeze()  # this process goes on (the notifications part, or a test run)
     return figures
 
 

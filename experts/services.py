@@ -56,12 +56,13 @@ CARD_FIELDS = frozenset(
 )
 
 
-def record_search_views(*, viewer, cards: list[tuple[ExpertProfile, set[str]]]) -> None:
-    """Log, in one INSERT, the non-public details a page of search results showed (one row per expert)."""
+def record_search_views(*, viewer, cards) -> None:
+    """Log, in one INSERT, the non-public details a page of search results showed (one row per expert).
+    `cards`: views.search.Card, or (profile, the fields shown) pairs."""
     from accounts.models import AuditEvent
 
     events = []
-    for profile, fields in cards:
+    for profile, fields, *_shown in cards:
         private = sorted(f for f in fields & CARD_FIELDS if profile.visibility_of(f) != Visibility.PUBLIC)
         if private and viewer.pk != profile.user_id:
             events.append(

@@ -75,6 +75,9 @@ class Visibility(models.TextChoices):
 
 
 VISIBILITY_ORDER = [Visibility.COORDINATORS, Visibility.STAFF, Visibility.PUBLIC]
+# Level -> its place in VISIBILITY_ORDER. (Visibility.values builds a new list on every access, and a
+# search page asks for the visibility of ~300 fields.)
+VISIBILITY_RANK = {level.value: rank for rank, level in enumerate(VISIBILITY_ORDER)}
 
 # The fields whose visibility the expert chooses. The display name is shown to whoever may see the
 # profile at all; everything here defaults to coordinators only.
@@ -593,14 +596,14 @@ class ExpertProfile(models.Model):
         level = self.visibility.get(field, Visibility.COORDINATORS)
         if field in NEVER_PUBLIC and level == Visibility.PUBLIC:
             return Visibility.STAFF
-        return level if level in Visibility.values else Visibility.COORDINATORS
+        return level if level in VISIBILITY_RANK else Visibility.COORDINATORS
 
     def visible_fields(self, level: str | None) -> set[str]:
         """The fields a viewer with `level` sees (None: nothing but the display name)."""
         if level is None:
             return set()
-        rank = VISIBILITY_ORDER.index(level)
-        return {field for field in VISIBLE_FIELDS if VISIBILITY_ORDER.index(self.visibility_of(field)) >= rank}
+        rank = VISIBILITY_RANK[level]
+        return {field for field in VISIBLE_FIELDS if VISIBILITY_RANK[self.visibility_of(field)] >= rank}
 
     def is_bookable(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()

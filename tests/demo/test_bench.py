@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from accounts.models import AuditEvent, User
 from demo.management.commands.bench import steal_share
 from experts.models import ExpertProfile
 
@@ -22,7 +23,15 @@ def test_the_search_bench_measures_every_kind_of_search_and_removes_its_profiles
         assert f"    {name}" in text
     assert "40 bench profiles" in text
     assert "hypervisor" in text
+    # The whole request too, as a page and as live filtering, with the cards it rendered.
+    for name in ("facets only", "free text", "facets + text + date"):
+        assert f"    {name}, whole page" in text
+        assert f"    {name}, live filtering (htmx)" in text
+    assert " cards)" in text
+    assert "(0 cards)" not in text.split("facets only, whole page")[1].splitlines()[0]
     assert not ExpertProfile.objects.filter(user__email__endswith="@bench.invalid").exists()
+    assert not User.objects.filter(email__endswith="@bench.invalid").exists()
+    assert not AuditEvent.objects.filter(actor__isnull=True, what="expert search result").exists()
 
 
 @pytest.mark.django_db

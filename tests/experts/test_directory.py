@@ -20,7 +20,7 @@ def public_profile(**kwargs):
 
 
 def names(response) -> list[str]:
-    return [profile.display_name for profile, _fields in response.context["cards"]]
+    return [card.profile.display_name for card in response.context["cards"]]
 
 
 @pytest.mark.django_db

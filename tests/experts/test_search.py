@@ -11,7 +11,7 @@ URL = reverse("experts:index")
 
 
 def names(response) -> list[str]:
-    return [profile.display_name for profile, _fields in response.context["cards"]]
+    return [card.profile.display_name for card in response.context["cards"]]
 
 
 @pytest.fixture
@@ -92,9 +92,35 @@ def test_the_card_shows_the_fields_at_the_viewers_level(client, coordinator):
     profile = ExpertProfileFactory(bio="Esittely", visibility={"bio": "public"})
     client.force_login(coordinator)
     response = client.get(URL)
-    [(shown, fields)] = response.context["cards"]
+    [(shown, fields, _facts, _bio)] = response.context["cards"]
     assert shown == profile
     assert fields == profile.visible_fields("coordinators")
+
+
+@pytest.mark.django_db
+def test_the_card_lists_each_fact_the_viewer_may_see(english, coordinator):
+    ExpertProfileFactory(
+        display_name="Aino",
+        bio="Kerron toipumisesta. " * 20,
+        remote_ok=True,
+        in_person_ok=False,
+        experiences=[("masennus", "own"), ("paihteet", "close_one")],
+        task_types=["luento"],
+        languages=["suomi", "ruotsi"],
+        municipalities=["lahti"],
+    )
+    english.force_login(coordinator)
+    page = english.get(URL).content.decode()
+    card = page.split('class="card expert-card"')[1].split("</li>\n</ol>")[0]
+    assert "<dt>Experience</dt>" in card
+    assert '<li>Depression <span class="muted">(own experience)</span></li>' in card
+    assert '<li>Substance use <span class="muted">(as a close one)</span></li>' in card
+    assert "<dt>Languages</dt><dd>Finnish, Swedish</dd>" in card
+    assert "<dt>Remote or in person</dt><dd>Remote only</dd>" in card
+    # The introduction is cut at 220 characters.
+    bio = card.split('<p class="bio">')[1].split("</p>")[0]
+    assert len(bio) == 220
+    assert bio.endswith("…")
 
 
 @pytest.mark.django_db

@@ -4,8 +4,10 @@
 `--experts --no-notifications` runs that alone.
 
 experts: realistic profiles (demo/expert_bench.py) at each size of --expert-sizes; the search page's
-queryset (filter, rank, count and the page of 25 with its prefetches) timed over --runs runs for three
-kinds of search; median and p95 in milliseconds. The bench profiles are deleted afterwards.
+queryset (filter, rank, count and the page of 25 with its lists) timed over --runs runs for three
+kinds of search, then the whole request (the test client through every middleware to the rendered
+HTML, as a whole page and as htmx's live filtering); median and p95 in milliseconds. The bench
+profiles are deleted afterwards.
 
 notifications: N due notifications -> one real Celery worker -> sent. Reports the wall time from
 "due" to "all sent", throughput, and lateness percentiles (sent_at - due_at). The sweep runs in this
@@ -94,11 +96,18 @@ class Command(BaseCommand):
                 figures = expert_bench.measure(runs)
                 stolen = steal_share(before, cpu_times())
                 self.stdout.write(f"    (CPU time taken by the hypervisor meanwhile: {stolen})")
+                self.stdout.write("    the search (filters, capped count, the page's 25 profiles with their lists):")
                 for name, (median, p95, count) in figures.items():
                     found = (
                         f"{count:,}" if count <= CappedPaginator.COUNT_CAP else f"over {CappedPaginator.COUNT_CAP:,}"
                     )
                     self.stdout.write(f"    {name:<22} median {median:6.1f} ms  p95 {p95:6.1f} ms  ({found} found)")
+                before = cpu_times()
+                requests = expert_bench.measure_requests(runs)
+                stolen = steal_share(before, cpu_times())
+                self.stdout.write(f"    the whole request (middleware, search, audit, HTML; {stolen}):")
+                for name, (median, p95, cards) in requests.items():
+                    self.stdout.write(f"    {name:<43} median {median:6.1f} ms  p95 {p95:6.1f} ms  ({cards} cards)")
             self.stdout.write("  how the free-text searches find their rows:")
             for word, scans in expert_bench.text_plans().items():
                 self.stdout.write(f"    {word}: {scans}")
