@@ -157,10 +157,13 @@ def make_due(count: int) -> None:
         )
 
 
-def sweep_until_all_sent(count: int, timeout: float) -> None:
+def sweep_until_all_sent(count: int, timeout: float, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while Notification.objects.filter(status=Status.SENT).count() < count:
-        assert time.monotonic() < deadline, Counter(Notification.objects.values_list("status", flat=True))
+        if time.monotonic() >= deadline:
+            statuses = Counter(Notification.objects.values_list("status", flat=True))
+            tail = log.read_text(errors="replace")[-4000:] if log and log.exists() else ""
+            pytest.fail(f"not all sent in {timeout} s: {statuses}\nworker log (end):\n{tail}")
         sweep_due_notifications()
         time.sleep(0.3)
 
@@ -212,7 +215,7 @@ def test_restarting_redis_during_sweeps_loses_nothing(workers, broker, settings,
     assert sweep_due_notifications() == 0  # the broker is down: nothing is claimed for good
     assert Notification.objects.filter(status=Status.SENT).count() < 200
     broker.start()
-    sweep_until_all_sent(200, timeout=120)
+    sweep_until_all_sent(200, timeout=120, log=tmp_path / "worker.log")
 
     counts = delivered(tmp_path / "mail")
     assert set(counts) == set(Notification.objects.values_list("pk", flat=True))

@@ -12,7 +12,13 @@ from accounts.models import User
 from notifications import services
 from notifications.calendar import CalendarEvent
 from notifications.models import Channel, Notification, NotificationPreference, Status
-from notifications.services import schedule_notification, send_notification, sweep_due_notifications
+from notifications.services import (
+    release_expired_claims,
+    reschedule_notifications,
+    schedule_notification,
+    send_notification,
+    sweep_due_notifications,
+)
 from notifications.tasks import send_notification_task
 
 
@@ -71,6 +77,47 @@ def test_a_repeated_or_stale_task_sends_nothing(person, enqueued):
     )
     assert send_notification(notification_id=999999, claim_token=token) == "stale"
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_task_that_outwaited_its_claim_still_sends_once(person, enqueued, settings):
+    # The worker reaches the first sweep's task only after the claim expired and a later sweep
+    # claimed the row again: the first task sends it, and the second one finds it sent.
+    notification = due(person)
+    assert notification.status == Status.PENDING
+    sweep_due_notifications()
+    later = timezone.now() + timedelta(seconds=settings.KP_NOTIFICATION_CLAIM_SECONDS + 1)
+    assert sweep_due_notifications(now=later) == 1
+    (first, old_token), (_, new_token) = enqueued
+    assert old_token != new_token
+    assert send_notification(notification_id=first, claim_token=old_token) == "sent"
+    assert send_notification(notification_id=first, claim_token=new_token) == "stale"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_task_for_a_released_due_row_takes_it(person, enqueued, settings):
+    notification = due(person)
+    sweep_due_notifications()
+    later = timezone.now() + timedelta(seconds=settings.KP_NOTIFICATION_CLAIM_SECONDS + 1)
+    release_expired_claims(now=later)  # released, and no sweep has claimed it again yet
+    assert send_notification(notification_id=notification.pk, claim_token=enqueued[0][1]) == "sent"
+    notification.refresh_from_db()
+    assert notification.status == Status.SENT and notification.attempts == 2
+    assert sweep_due_notifications() == 0
+
+
+@pytest.mark.django_db
+def test_a_task_for_a_row_moved_later_or_cancelled_sends_nothing(person, enqueued, settings):
+    moved, cancelled = due(person), due(person, kind="tests.event")
+    sweep_due_notifications()
+    # The claims expired (the worker was slow); meanwhile one row moved to later, one was cancelled.
+    release_expired_claims(now=timezone.now() + timedelta(seconds=settings.KP_NOTIFICATION_CLAIM_SECONDS + 1))
+    assert reschedule_notifications(target=person, kind=moved.kind, due_at=timezone.now() + timedelta(hours=2)) == 1
+    assert services.cancel_notifications(target=person, kinds_=[cancelled.kind]) == 1
+    for notification_id, token in enqueued:
+        assert send_notification(notification_id=notification_id, claim_token=token) == "stale"
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db
