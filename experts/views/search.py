@@ -135,7 +135,7 @@ def work_mode(profile: ExpertProfile) -> str:
 
 def card(profile: ExpertProfile, fields: set[str]) -> Card:
     """The card's facts, composed here rather than in the template: a template tag per fact and card
-    was half of a search page's rendering time (~0.5 ms a card, make bench)."""
+    was half of a search page's rendering time (~0.5 ms a card; README, Search benchmark)."""
     facts = []
     if "training" in fields:
         facts.append(Fact(_("Training"), profile.get_training_level_display()))
