@@ -153,14 +153,42 @@ def earnings_of(profile: ExpertProfile, day: date | None = None) -> Earnings:
     )
 
 
+def has_earnings_limits(profile: ExpertProfile) -> bool:
+    return profile.monthly_earnings_limit is not None or profile.yearly_earnings_limit is not None
+
+
 def earnings_warnings(booking: Booking, *, for_expert: bool = False) -> list[str]:
     """What confirming `booking` would do to the expert's earnings limits (translated), if anything:
     worded for the coordinator, or with `for_expert` for the expert deciding whether to accept."""
     profile, assignment = booking.expert, booking.assignment
-    if profile.monthly_earnings_limit is None and profile.yearly_earnings_limit is None:
+    if not has_earnings_limits(profile):
         return []
-    fee = assignment.expected_fee()
     earned = earnings_of(profile, timezone.localdate(assignment.starts_at))
+    return limit_warnings(profile, assignment.expected_fee(), earned, for_expert=for_expert)
+
+
+def volunteering_warnings(
+    profile: ExpertProfile, assignments: list[Assignment], *, this_month: Earnings | None = None
+) -> dict[int, list[str]]:
+    """Assignment id -> what being confirmed for it would do to the expert's earnings limits, for the
+    open assignments an expert may offer to take. earnings_of() once per month the assignments fall
+    in (`this_month`: today's, if the caller has it), not once per assignment."""
+    if not has_earnings_limits(profile):
+        return {}
+    today = timezone.localdate()
+    by_month = {(today.year, today.month): this_month} if this_month else {}
+    warnings = {}
+    for assignment in assignments:
+        day = timezone.localdate(assignment.starts_at)
+        if (day.year, day.month) not in by_month:
+            by_month[day.year, day.month] = earnings_of(profile, day)
+        fee = assignment.expected_fee()
+        warnings[assignment.pk] = limit_warnings(profile, fee, by_month[day.year, day.month], for_expert=True)
+    return warnings
+
+
+def limit_warnings(profile: ExpertProfile, fee: Decimal, earned: Earnings, *, for_expert: bool) -> list[str]:
+    """The warnings of earnings_warnings() for a fee on top of `earned` (the month and year it falls in)."""
     if for_expert:
         texts = (
             _(

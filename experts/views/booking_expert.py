@@ -48,6 +48,7 @@ from ..services_booking import (
     revoke_calendar_feed,
     submit_check_in,
     volunteer_for,
+    volunteering_warnings,
 )
 from .profile import KEEP_OWN_PROFILE, own_profile_required
 
@@ -138,6 +139,10 @@ def my_assignments(request, profile):
             .order_by("starts_at", "pk")[:OPEN_ASSIGNMENTS_SHOWN]
         )
     earnings = earnings_of(profile)
+    # Volunteering takes one click on this page: the earnings warning is on the card itself.
+    warnings = volunteering_warnings(profile, open_assignments or [], this_month=earnings)
+    for assignment in open_assignments or []:
+        assignment.earnings_warnings = warnings.get(assignment.pk, [])
     context = {
         "profile": profile,
         **sections,

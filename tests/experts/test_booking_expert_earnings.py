@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from experts.models import Booking, BookingStatus
+from experts.models import Booking, BookingStatus, TaskType
 from experts.services_booking import booking_range
 from tests.experts.booking_fixtures import make_assignment
 
@@ -159,3 +159,67 @@ def test_an_accepted_booking_over_the_limit_still_warns_before_the_coordinator_c
     page = signed_in.get(reverse("experts:my_assignment", args=[volunteered.pk])).content.decode()
     assert "over your limit of 150.00 €." in page
     assert "The coordinator has not confirmed you yet" in page
+
+
+def open_assignment_on(coordinator, day, hour=10):
+    """An open two-hour assignment (50 € expected at 25 €/h) on `day`, Finnish time."""
+    starts = timezone.make_aware(datetime.combine(day, time(hour)))
+    return make_assignment(
+        coordinator, open_to_all=True, starts_in=starts - timezone.now().replace(second=0, microsecond=0)
+    )
+
+
+@pytest.fixture
+def volunteer(profile):
+    """The signed-in expert, offering lectures: the task of make_assignment()."""
+    profile.task_types.add(TaskType.objects.get(slug="luento"))
+    return profile
+
+
+def month_after_next(day_of_month: int):
+    first = (timezone.localdate().replace(day=1) + timedelta(days=64)).replace(day=1)
+    return first.replace(day=day_of_month)
+
+
+@pytest.mark.django_db
+def test_an_open_assignment_over_the_limit_warns_on_its_card(signed_in, volunteer, coordinator):
+    # That month: 120 € earned already; the open assignment would add 50 €, the limit is 150 €.
+    booking_on(coordinator, volunteer, month_after_next(5), BookingStatus.COMPLETED, fee=Decimal("120"))
+    over = open_assignment_on(coordinator, month_after_next(10))
+    volunteer.monthly_earnings_limit = Decimal("150")
+    volunteer.save()
+    response = signed_in.get(MY_ASSIGNMENTS)
+    [shown] = response.context["open_assignments"]
+    assert shown == over
+    assert shown.earnings_warnings == [
+        "The fee of 50.00 € would take your earnings this month to 170.00 €, over your limit of 150.00 €."
+    ]
+    card = response.content.decode().split('class="assignment-card"')[-1]
+    assert "Mind your earnings limit" in card
+    assert card.index("Mind your earnings limit") < card.index("I can take this")  # read before the button
+
+
+@pytest.mark.django_db
+def test_an_open_assignment_under_the_limit_has_no_warning(signed_in, volunteer, coordinator):
+    open_assignment_on(coordinator, month_after_next(10))
+    volunteer.monthly_earnings_limit = Decimal("150")
+    volunteer.save()
+    response = signed_in.get(MY_ASSIGNMENTS)
+    [shown] = response.context["open_assignments"]
+    assert shown.earnings_warnings == []
+    assert "Mind your earnings limit" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_open_assignments_read_the_earnings_once_a_month(signed_in, volunteer, coordinator, django_assert_num_queries):
+    volunteer.monthly_earnings_limit = Decimal("150")
+    volunteer.save()
+    open_assignment_on(coordinator, month_after_next(10))
+    # The 15 of test_my_assignments_has_constant_queries, and earnings_of() for that month (4).
+    with django_assert_num_queries(19):
+        signed_in.get(MY_ASSIGNMENTS)
+    for day in (11, 12, 13):
+        open_assignment_on(coordinator, month_after_next(day))
+    with django_assert_num_queries(19):
+        response = signed_in.get(MY_ASSIGNMENTS)
+    assert len(response.context["open_assignments"]) == 4
