@@ -167,6 +167,12 @@ def booked(coordinator, katja):
     booking = Booking.objects.get(assignment=coming)
     services_booking.answer_invitation(booking=booking, accept=True, note="Sopii hyvin.")
     services_booking.confirm_booking(booking=booking, actor=coordinator)
+    # An open lecture whose fee (50 €) alone is over Katja's monthly limit: its card warns.
+    make_assignment(
+        coordinator, starts_in=timedelta(days=12), title="Mielenterveysviikon yleisöluento", open_to_all=True
+    )
+    katja.monthly_earnings_limit = Decimal("40")
+    katja.save(update_fields=["monthly_earnings_limit"])
     return coming, Booking.objects.get(assignment=invited)
 
 
@@ -197,6 +203,9 @@ def test_booking_pages_are_accessible(browser, live_server, viewport, coordinato
         ("earnings-limits", "/asiantuntijat/oma/ansiot/"),
     ]:
         assert expert.goto(path).status == 200, path
+        if name == "my-assignments":
+            card = expert.locator(".assignment-card", has_text="Mielenterveysviikon yleisöluento")
+            expect(card.locator(".earnings-warning")).to_be_visible()
         check_page(expert, viewport, "expert", name)
     # An answer without a choice: the error summary is accessible too.
     expert.goto(invitation.get_absolute_url())
