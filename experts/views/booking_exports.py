@@ -1,6 +1,7 @@
 """Coordinators: CSV and XLSX of completed assignments for payroll.
 
-Both files have the same columns (COLUMNS) and rows (payroll_row). The CSV is what Finnish Excel
+Both files have the same columns (COLUMNS) and rows (payroll_row); the XLSX adds a sheet of sums by
+expert and one by ordering unit. The CSV is what Finnish Excel
 opens by double-click: UTF-8 with a byte order mark, semicolons and decimal commas. Text that a
 spreadsheet would read as a formula never runs (CSV injection): the CSV puts an apostrophe before
 it, the XLSX stores it as a text cell.
@@ -177,9 +178,58 @@ def write_xlsx(rows: list[dict]) -> bytes:
             totals[key] += row[key] or 0
     sheet.append([_("Total") if index == 0 else totals.get(column.key) for index, column in enumerate(COLUMNS)])
     _format_sheet(sheet)
+    # What payroll pays each expert, and what each ordering unit is charged: a sheet each.
+    _summary_sheet(workbook, _("By expert"), rows, ["expert", "email"])
+    _summary_sheet(workbook, _("By ordering unit"), rows, ["unit"])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+# The sums of a summary sheet, after its grouping columns and the number of assignments.
+SUMMED = ("hours", "fee", "km", "expenses", "total")
+
+
+def _summary_sheet(workbook, title: str, rows: list[dict], keys: list[str]) -> None:
+    """A sheet with one row per distinct value of `keys` (in alphabetical order), the number of
+    assignments and the sums of SUMMED, and a totals row: the same figures as the rows it sums."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as xlsx_illegal
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    by_key = {column.key: column for column in COLUMNS}
+    groups: dict[tuple, dict] = {}
+    for row in rows:
+        group = groups.setdefault(
+            tuple(row[key] for key in keys), {"count": 0, **{key: Decimal("0.00") for key in SUMMED}}
+        )
+        group["count"] += 1
+        for key in SUMMED:
+            group[key] += row[key] or 0
+    sheet = workbook.create_sheet(title[:31])
+    columns = [by_key[key] for key in keys]
+    widths = [column.width for column in columns] + [14] + [by_key[key].width for key in SUMMED]
+    sheet.append(
+        [*(str(column.label) for column in columns), _("Assignments"), *(str(by_key[key].label) for key in SUMMED)]
+    )
+    for values in sorted(groups, key=lambda group: [str(value).casefold() for value in group]):
+        sums = groups[values]
+        texts = [xlsx_illegal.sub("", str(value)) for value in values]
+        sheet.append([*texts, sums["count"], *(sums[key] for key in SUMMED)])
+    totals = [sum(groups[group][key] for group in groups) for key in ("count", *SUMMED)]
+    sheet.append([_("Total"), *[None] * (len(keys) - 1), *totals])
+    bold = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(width, len(str(sheet.cell(1, index).value)) + 2)
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if index > len(keys) + 1:
+                cell.number_format = "0.00"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # a unit named "=..." stays text, as on the first sheet
+    for cell in (*sheet[1], *sheet[sheet.max_row]):
+        cell.font = bold
+    sheet.freeze_panes = "A2"
 
 
 def _format_sheet(sheet) -> None:

@@ -283,6 +283,38 @@ def test_xlsx_has_numbers_dates_bold_headings_widths_and_totals(english, coordin
 
 
 @pytest.mark.django_db
+def test_xlsx_sums_by_expert_and_by_ordering_unit(english, coordinator, aino):
+    from openpyxl import load_workbook
+
+    mikko = ExpertProfileFactory(display_name="Mikko", user=UserFactory(role="expert", email="mikko@example.fi"))
+    km = [(ExpenseKind.TRAVEL_KM, Decimal("24"), Decimal("13.20"))]
+    completed(coordinator, aino, at(date(2026, 3, 10), 9), hours=3, unit="Psykiatrian poliklinikka", expenses=km)
+    completed(coordinator, aino, at(date(2026, 3, 11), 9), hours=2, unit="Hollolan sote-keskus")
+    completed(coordinator, mikko, at(date(2026, 3, 12), 9), hours=2, unit="Psykiatrian poliklinikka", fee=0)
+    workbook = load_workbook(io.BytesIO(english.get(file_url("xlsx"), MARCH).content))
+    assert workbook.sheetnames == ["Assignments", "By expert", "By ordering unit"]
+
+    def table(name):
+        return [[cell.value for cell in row] for row in workbook[name].iter_rows()]
+
+    # 25 €/h: Aino 75 + 50 € and 13.20 € for travel; Mikko's fee was set to 0.
+    assert table("By expert") == [
+        ["Expert", "Email", "Assignments", "Hours", "Fee paid (€)", "Kilometres", "Expenses total (€)", "Total (€)"],
+        ["Aino Ärväs-Öhman", "aino@example.fi", 2, 5, 125, 24, pytest.approx(13.20), pytest.approx(138.20)],
+        ["Mikko", "mikko@example.fi", 1, 2, 0, 0, 0, 0],
+        ["Total", None, 3, 7, 125, 24, pytest.approx(13.20), pytest.approx(138.20)],
+    ]
+    assert table("By ordering unit")[1:] == [
+        ["Hollolan sote-keskus", 1, 2, 50, 0, 0, 50],
+        ["Psykiatrian poliklinikka", 2, 5, 75, 24, pytest.approx(13.20), pytest.approx(88.20)],
+        ["Total", 2 + 1, 7, 125, 24, pytest.approx(13.20), pytest.approx(138.20)],
+    ]
+    sheet = workbook["By ordering unit"]
+    assert all(cell.font.bold for cell in sheet[1]) and all(cell.font.bold for cell in sheet[sheet.max_row])
+    assert sheet["C2"].number_format == "0.00" and sheet.freeze_panes == "A2"
+
+
+@pytest.mark.django_db
 def test_empty_xlsx_has_the_heading_and_a_zero_totals_row(english):
     from openpyxl import load_workbook
 
