@@ -6,6 +6,7 @@ app_name = "experts"
 urlpatterns = [
     path("", search.index, name="index"),
     path("<int:pk>/", search.expert_detail, name="detail"),
+    path("<int:pk>/kuva/", search.expert_photo, name="photo"),
     path("hakemisto/", search.directory, name="directory"),
     path("oma/", profile.my_profile, name="my_profile"),
     path("oma/jatka/", profile.profile_continue, name="profile_continue"),

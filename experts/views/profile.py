@@ -243,6 +243,11 @@ def profile_preview(request, profile, level):
 def my_photo(request, profile):
     """The expert's own photo. Photos are not served from /media/: who may see one depends on the
     visibility the expert chose."""
+    return photo_response(profile)
+
+
+def photo_response(profile) -> FileResponse:
+    """The profile's photo file (404 without one), never kept in a shared cache."""
     if not profile.photo:
         raise Http404
     content_type = mimetypes.guess_type(profile.photo.name)[0] or "application/octet-stream"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ..filters import ExpertFilter
 from ..models import Assignment, AssignmentStatus, ExpertProfile, SearchResults, Visibility
 from ..services import record_profile_view, record_search_views, viewer_level
+from .profile import photo_response
 
 PAGE_SIZE = 25
 
@@ -99,6 +100,17 @@ def expert_detail(request, pk):
     fields = profile.visible_fields(level)
     record_profile_view(viewer=request.user, profile=profile, fields=fields)
     return render(request, "experts/expert_detail.html", {"profile": profile, "fields": fields, "level": level})
+
+
+def expert_photo(request, pk):
+    """An expert's photo on their profile page, for a viewer whose level the expert chose for it.
+    The page that shows it audits the view (expert_detail); a viewer who may not see it, or a
+    profile they may not open, gets 404 like a photo that does not exist."""
+    level = viewer_level(request.user)
+    profile = get_object_or_404(ExpertProfile.objects.visible_to(level).only("photo", "visibility"), pk=pk)
+    if "photo" not in profile.visible_fields(level):
+        raise Http404
+    return photo_response(profile)
 
 
 def directory(request):

@@ -155,3 +155,51 @@ def test_saving_without_a_new_photo_keeps_the_old_one(signed_in, profile):
     signed_in.post(EDIT_BASICS, {"display_name": "Aino", "bio": "Taas uusi"})
     profile.refresh_from_db()
     assert profile.photo.name == name and profile.bio == "Taas uusi"
+
+
+def with_photo(visibility: str, **fields) -> ExpertProfile:
+    """A listed expert with a photo, shown at `visibility` (and public profile details if asked)."""
+    profile = ExpertProfileFactory(display_name="Aino", visibility={"photo": visibility}, **fields)
+    profile.photo.save("aino.jpg", upload(jpeg_with_gps()), save=True)
+    return profile
+
+
+@pytest.mark.django_db
+def test_a_coordinator_sees_the_photo_on_the_profile_page(client, coordinator):
+    profile = with_photo("coordinators")
+    client.force_login(coordinator)
+    page = client.get(reverse("experts:detail", args=[profile.pk])).content.decode()
+    photo_url = reverse("experts:photo", args=[profile.pk])
+    assert f'<img class="profile-photo" src="{photo_url}"' in page
+    response = client.get(photo_url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert "private" in response["Cache-Control"]
+    assert Image.open(BytesIO(b"".join(response.streaming_content))).format == "JPEG"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility, status", [("coordinators", 404), ("staff", 200), ("public", 200)])
+def test_other_staff_see_the_photo_only_if_the_expert_shares_it_with_them(client, trainer, visibility, status):
+    profile = with_photo(visibility)
+    client.force_login(trainer)
+    assert client.get(reverse("experts:photo", args=[profile.pk])).status_code == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "directory, visibility, status", [(False, "public", 404), (True, "staff", 404), (True, "public", 200)]
+)
+def test_the_public_sees_a_public_photo_only_with_the_directory_on(client, settings, directory, visibility, status):
+    settings.KP_PUBLIC_DIRECTORY = directory
+    profile = with_photo(visibility, is_public=True)
+    assert client.get(reverse("experts:photo", args=[profile.pk])).status_code == status
+
+
+@pytest.mark.django_db
+def test_no_photo_of_an_unlisted_expert_or_of_none(client, coordinator):
+    unlisted = with_photo("coordinators", consent=False)
+    without = ExpertProfileFactory()
+    client.force_login(coordinator)
+    for profile in (unlisted, without):
+        assert client.get(reverse("experts:photo", args=[profile.pk])).status_code == 404
+    assert client.get("/asiantuntijat/999999/kuva/").status_code == 404
