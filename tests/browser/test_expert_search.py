@@ -1,7 +1,11 @@
 """The search journey in a real browser: live filtering with htmx, the same search without JavaScript,
 and axe on the search, profile and directory pages at desktop and phone size."""
 
+from io import BytesIO
+
 import pytest
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from tests.browser.test_landing_pages import BOTH_SIZES, check_page, sign_in
@@ -10,18 +14,33 @@ from tests.factories import ExpertProfileFactory, UserFactory
 pytestmark = pytest.mark.browser
 
 
+def portrait() -> ContentFile:
+    """A small JPEG portrait: a face-coloured circle on a blue ground."""
+    image = Image.new("RGB", (320, 320), (40, 90, 160))
+    ImageDraw.Draw(image).ellipse((60, 40, 260, 280), fill=(235, 200, 170))
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG")
+    return ContentFile(buffer.getvalue())
+
+
 @pytest.fixture
-def experts():
+def experts(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    katja = ExpertProfileFactory(
+        display_name="Katja",
+        experiences=[("masennus", "own")],
+        municipalities=["lahti"],
+        task_types=["vertaisryhma"],
+        bio="Vedän masennusryhmää Lahdessa.",
+        visibility={"bio": "public"},
+        is_public=True,
+    )
+    # Shown to coordinators (the default). Only the photo is saved: the factory's instance does not
+    # hold the search columns that it filled in the database.
+    katja.photo.save("katja.jpg", portrait(), save=False)
+    katja.save(update_fields=["photo"])
     return [
-        ExpertProfileFactory(
-            display_name="Katja",
-            experiences=[("masennus", "own")],
-            municipalities=["lahti"],
-            task_types=["vertaisryhma"],
-            bio="Vedän masennusryhmää Lahdessa.",
-            visibility={"bio": "public"},
-            is_public=True,
-        ),
+        katja,
         ExpertProfileFactory(display_name="Tuomas", experiences=[("skitsofrenia", "own")], municipalities=["sysma"]),
     ]
 
@@ -42,6 +61,10 @@ def test_search_profile_and_directory_pages_are_accessible(page, live_server, vi
         ("directory", "/asiantuntijat/hakemisto/"),
     ]:
         assert page.goto(path).status == 200, path
+        if name == "expert":  # the photo is served to the coordinator, not a broken image
+            photo = page.locator("img.profile-photo")
+            expect(photo).to_be_visible()
+            assert photo.evaluate("image => image.complete && image.naturalWidth") == 320
         check_page(page, viewport, "coordinator", name)
 
 
