@@ -292,6 +292,9 @@ def measure(runs: int) -> dict[str, tuple[float, float, int]]:
     return figures
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a bench account's, deleted after the run
+
+
 def bench_coordinator() -> User:
     """A coordinator with TOTP set up (staff must have it: accounts.middleware), removed with the rest."""
     user, made = User.objects.get_or_create(email=COORDINATOR_EMAIL, defaults={"is_active": True})
@@ -301,7 +304,6 @@ def bench_coordinator() -> User:
     return user
 
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a bench account's, deleted after the run
 # Production's request handling: no DEBUG (no query log), plain http from the test client, and
 # static file URLs without a collectstatic manifest (the bench does not build one).
 REQUEST_SETTINGS = {

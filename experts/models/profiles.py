@@ -592,6 +592,12 @@ class ExpertProfile(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("experts:detail", args=[self.pk])
 
+    def work_mode_label(self) -> str:
+        """Remote, in person or both, as the profile pages and the result cards say it."""
+        if self.remote_ok and self.in_person_ok:
+            return _("Remote and in person")
+        return _("Remote only") if self.remote_ok else _("In person only")
+
     def visibility_of(self, field: str) -> str:
         level = self.visibility.get(field, Visibility.COORDINATORS)
         if field in NEVER_PUBLIC and level == Visibility.PUBLIC:

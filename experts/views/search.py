@@ -139,12 +139,6 @@ class Card(NamedTuple):
     bio: str
 
 
-def work_mode(profile: ExpertProfile) -> str:
-    if profile.remote_ok and profile.in_person_ok:
-        return _("Remote and in person")
-    return _("Remote only") if profile.remote_ok else _("In person only")
-
-
 def card(profile: ExpertProfile, fields: set[str]) -> Card:
     """The card's facts, composed here rather than in the template: a template tag per fact and card
     was half of a search page's rendering time (~0.5 ms a card; README, Search benchmark)."""
@@ -163,7 +157,7 @@ def card(profile: ExpertProfile, fields: set[str]) -> Card:
         if field in fields and items:
             facts.append(Fact(label, ", ".join(item.name for item in items)))
     if "work_mode" in fields:
-        facts.append(Fact(_("Remote or in person"), work_mode(profile)))
+        facts.append(Fact(_("Remote or in person"), profile.work_mode_label()))
     if "organisation" in fields and profile.organisation:
         facts.append(Fact(_("Organisation"), profile.organisation.name))
     bio = Truncator(profile.bio).chars(220) if "bio" in fields and profile.bio else ""
