@@ -58,11 +58,12 @@ CARD_FIELDS = frozenset(
 
 def record_search_views(*, viewer, cards) -> None:
     """Log, in one INSERT, the non-public details a page of search results showed (one row per expert).
-    `cards`: views.search.Card, or (profile, the fields shown) pairs."""
+    `cards`: views.search.Card, each with the profile and the fields it showed."""
     from accounts.models import AuditEvent
 
     events = []
-    for profile, fields, *_shown in cards:
+    for card in cards:
+        profile, fields = card.profile, card.fields
         private = sorted(f for f in fields & CARD_FIELDS if profile.visibility_of(f) != Visibility.PUBLIC)
         if private and viewer.pk != profile.user_id:
             events.append(

@@ -161,9 +161,16 @@ def write_csv(rows: list[dict]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _xlsx_value(value):
+    """A cell value as XLSX allows it: control characters (a vertical tab pasted into a title) are not
+    allowed in the format at all."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as xlsx_illegal
+
+    return xlsx_illegal.sub("", value) if isinstance(value, str) else value
+
+
 def write_xlsx(rows: list[dict]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as xlsx_illegal
 
     workbook = Workbook()
     sheet = workbook.active
@@ -171,9 +178,7 @@ def write_xlsx(rows: list[dict]) -> bytes:
     sheet.append([str(column.label) for column in COLUMNS])
     totals = {column.key: Decimal("0.00") for column in COLUMNS if column.total}
     for row in rows:
-        # Control characters (a vertical tab pasted into a title) are not allowed in XLSX at all.
-        values = [row[column.key] for column in COLUMNS]
-        sheet.append([xlsx_illegal.sub("", value) if isinstance(value, str) else value for value in values])
+        sheet.append([_xlsx_value(row[column.key]) for column in COLUMNS])
         for key in totals:
             totals[key] += row[key] or 0
     sheet.append([_("Total") if index == 0 else totals.get(column.key) for index, column in enumerate(COLUMNS)])
@@ -193,8 +198,6 @@ SUMMED = ("hours", "fee", "km", "expenses", "total")
 def _summary_sheet(workbook, title: str, rows: list[dict], keys: list[str]) -> None:
     """A sheet with one row per distinct value of `keys` (in alphabetical order), the number of
     assignments and the sums of SUMMED, and a totals row: the same figures as the rows it sums."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as xlsx_illegal
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     by_key = {column.key: column for column in COLUMNS}
@@ -214,11 +217,9 @@ def _summary_sheet(workbook, title: str, rows: list[dict], keys: list[str]) -> N
     )
     for values in sorted(groups, key=lambda group: [str(value).casefold() for value in group]):
         sums = groups[values]
-        texts = [xlsx_illegal.sub("", str(value)) for value in values]
-        sheet.append([*texts, sums["count"], *(sums[key] for key in SUMMED)])
+        sheet.append([*(_xlsx_value(str(value)) for value in values), sums["count"], *(sums[key] for key in SUMMED)])
     totals = [sum(groups[group][key] for group in groups) for key in ("count", *SUMMED)]
     sheet.append([_("Total"), *[None] * (len(keys) - 1), *totals])
-    bold = Font(bold=True)
     for index, width in enumerate(widths, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(width, len(str(sheet.cell(1, index).value)) + 2)
@@ -227,6 +228,14 @@ def _summary_sheet(workbook, title: str, rows: list[dict], keys: list[str]) -> N
                 cell.number_format = "0.00"
             elif isinstance(cell.value, str):
                 cell.data_type = "s"  # a unit named "=..." stays text, as on the first sheet
+    _bold_heading_and_totals(sheet)
+
+
+def _bold_heading_and_totals(sheet) -> None:
+    """The heading row and the totals row (the last) in bold; the heading stays in view on scrolling."""
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
     for cell in (*sheet[1], *sheet[sheet.max_row]):
         cell.font = bold
     sheet.freeze_panes = "A2"
@@ -234,7 +243,6 @@ def _summary_sheet(workbook, title: str, rows: list[dict], keys: list[str]) -> N
 
 def _format_sheet(sheet) -> None:
     """Bold heading and totals rows, two decimals, dates in the reader's own format, column widths."""
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     for index, column in enumerate(COLUMNS, start=1):
@@ -247,10 +255,7 @@ def _format_sheet(sheet) -> None:
             elif isinstance(cell.value, str):
                 # openpyxl stores text starting with "=" as a formula; kept as plain text it never runs.
                 cell.data_type = "s"
-    bold = Font(bold=True)
-    for cell in (*sheet[1], *sheet[sheet.max_row]):
-        cell.font = bold
-    sheet.freeze_panes = "A2"
+    _bold_heading_and_totals(sheet)
 
 
 @login_required
