@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 DEVSTACK := $(PY) scripts/devstack.py
 
-.PHONY: run test lint format messages bench totp manage lock screenshots clean
+.PHONY: run test lint format messages bench totp manage lock screenshots clean reset-demo
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -54,6 +54,9 @@ lock: ## re-pin requirements*.txt from requirements*.in (needs network)
 	{ echo "# Test and lint tools, pinned (generated: make lock). Installs on top of requirements.txt."; \
 	  echo "-r requirements.txt"; .lockvenv/bin/pip freeze | grep -vxFf requirements.txt; } > requirements-dev.txt
 	rm -rf .lockvenv
+
+reset-demo: ## delete the embedded demo database (.data/pg); the next `make run` creates it anew
+	rm -rf .data/pg
 
 clean:
 	rm -rf $(VENV) staticfiles

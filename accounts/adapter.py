@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import Invitation
+from .roles import Role
 
 INVITATION_SESSION_KEY = "kp_invitation_id"
 
@@ -33,6 +34,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_signup_redirect_url(self, request):
         # The user_signed_up receiver has already given the invited role: a new expert goes straight
         # to the first step of the guided profile form.
-        if request.user.has_perm("accounts.keep_own_profile"):
+        if request.user.has_role(Role.EXPERT):
             return reverse("experts:profile_step", args=[1])
         return super().get_signup_redirect_url(request)

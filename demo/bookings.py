@@ -19,18 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from experts import services_booking
-from experts.models import (
-    Assignment,
-    BlockedPeriod,
-    Booking,
-    ExpenseKind,
-    ExpertProfile,
-    Tariff,
-    TariffKind,
-    TaskType,
-)
-from experts.services_booking import BookingError, Expense
+from bookings import services as booking_services
+from bookings.models import Assignment, Booking, ExpenseKind, Tariff, TariffKind
+from bookings.services import BookingError, Expense
+from experts.models import BlockedPeriod, ExpertProfile, TaskType
 from notifications.models import Notification
 
 from .accounts import DEMO_USERS
@@ -277,12 +269,12 @@ def _book(plan: Plan, assignment: Assignment, experts: dict[str, ExpertProfile],
     """Take each part as far as its outcome. Someone who cannot be booked now (the demo user paused
     Aino's assignments, say) is left out rather than failing `make run`."""
     invited = [experts[part.expert] for part in plan.parts if part.outcome != "volunteered"]
-    bookings, _refused = services_booking.invite_experts(assignment=assignment, profiles=invited, actor=coordinator)
+    bookings, _refused = booking_services.invite_experts(assignment=assignment, profiles=invited, actor=coordinator)
     booking_of = {booking.expert_id: booking for booking in bookings}
     for part in plan.parts:
         if part.outcome == "volunteered":
             with suppress(BookingError):
-                services_booking.volunteer_for(assignment=assignment, profile=experts[part.expert])
+                booking_services.volunteer_for(assignment=assignment, profile=experts[part.expert])
     # Stage by stage as in real life: everyone answers before anyone is confirmed, and everyone is
     # confirmed before anyone is marked done (completing the last confirmed booking closes the assignment).
     for outcomes, step in [
@@ -300,19 +292,19 @@ def _book(plan: Plan, assignment: Assignment, experts: dict[str, ExpertProfile],
 
 
 def _answer(part: Part, booking: Booking, coordinator) -> Booking:
-    return services_booking.answer_invitation(booking=booking, accept=part.outcome != "declined", note=part.note)
+    return booking_services.answer_invitation(booking=booking, accept=part.outcome != "declined", note=part.note)
 
 
 def _confirm(part: Part, booking: Booking, coordinator) -> Booking:
     # The demo's fees stay under Aino's limit; acknowledging keeps a changed tariff from failing the load.
-    return services_booking.confirm_booking(booking=booking, actor=coordinator, acknowledge_earnings=True)
+    return booking_services.confirm_booking(booking=booking, actor=coordinator, acknowledge_earnings=True)
 
 
 def _complete(part: Part, booking: Booking, coordinator) -> Booking:
     expenses = [Expense(kind=ExpenseKind.TRAVEL_KM, quantity=Decimal(part.km))] if part.km else []
     if part.ticket:
         expenses.append(Expense(kind=ExpenseKind.TICKET, quantity=Decimal("2"), amount=part.ticket))
-    return services_booking.complete_booking(
+    return booking_services.complete_booking(
         booking=booking,
         completed=True,
         hours=None,
@@ -340,5 +332,5 @@ def load() -> int:
     today = timezone.localdate()
     for plan in PLANS:
         _book(plan, _create(plan, start_day(plan, today, experts), coordinator), experts, coordinator)
-    services_booking.refresh_recent_assignments(profile_ids=[profile.pk for profile in experts.values()])
+    booking_services.refresh_recent_assignments(profile_ids=[profile.pk for profile in experts.values()])
     return len(PLANS)

@@ -91,14 +91,6 @@ CONSENT = {
 }
 
 # (kind, fi, sv, en, euros): a county's fee table, to be checked against its own decision.
-TARIFFS = [
-    ("hourly", "Tuntipalkkio", "Timarvode", "Hourly fee", "25.00"),
-    ("lecture", "Luento tai alustus", "Föreläsning eller inledning", "Lecture or talk", "100.00"),
-    ("meeting", "Kokous tai asiakasraati", "Möte eller klientråd", "Meeting or client panel", "50.00"),
-    ("travel_km", "Kilometrikorvaus", "Kilometerersättning", "Mileage", "0.55"),
-    ("meal", "Ateriakorvaus", "Måltidsersättning", "Meal allowance", "13.25"),
-]
-
 TAXONOMIES = [
     ("ExperienceArea", EXPERIENCE_AREAS),
     ("TaskType", TASK_TYPES),
@@ -127,12 +119,3 @@ def seed(get_model) -> None:
             text_en=CONSENT["en"],
             published_at=timezone.now(),
         )
-
-
-def seed_tariffs(get_model) -> None:
-    """The fee table, where there is none yet (admin keeps it after that)."""
-    tariff = get_model("Tariff")
-    if tariff.objects.exists():
-        return
-    for order, (kind, fi, sv, en, amount) in enumerate(TARIFFS):
-        tariff.objects.create(kind=kind, name=fi, name_fi=fi, name_sv=sv, name_en=en, amount=amount, order=order)

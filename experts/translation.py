@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ConsentText, ExperienceArea, Language, Municipality, Organisation, Tariff, TaskType
+from .models import ConsentText, ExperienceArea, Language, Municipality, Organisation, TaskType
 
 
 @register(ExperienceArea)
@@ -10,7 +10,6 @@ from .models import ConsentText, ExperienceArea, Language, Municipality, Organis
 @register(Language)
 @register(Municipality)
 @register(Organisation)
-@register(Tariff)
 class NameTranslation(TranslationOptions):
     fields = ("name",)
 

@@ -8,7 +8,7 @@ from gunicorn.glogging import Logger
 
 SECRET_IN_PATH = re.compile(
     r"(/tili/kutsu/|/ilmoitukset/peru/|/accounts/password/reset/key/|/accounts/confirm-email/"
-    r"|/asiantuntijat/kalenteri/)[^/\s?]+"
+    r"|/toimeksiannot/kalenteri/)[^/\s?]+"
 )
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "notifications",
     "feedback",
     "experts",
+    "bookings",
     "hearings",
     "trainings",
     "demo",
@@ -250,7 +251,7 @@ CELERY_BEAT_SCHEDULE = {
     # has no 03.15 and one in October has two: harmless, the refresh is idempotent and also runs on
     # every booking change.
     "refresh-recent-assignments": {
-        "task": "experts.tasks.refresh_recent_assignments_task",
+        "task": "bookings.tasks.refresh_recent_assignments_task",
         "schedule": crontab(hour=3, minute=15),
     },
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("tili/", include("accounts.urls")),
     path("ilmoitukset/", include("notifications.urls")),
     path("asiantuntijat/", include("experts.urls")),
+    path("toimeksiannot/", include("bookings.urls")),
     path("kuulemiset/", include("hearings.urls")),
     path("palaute/", include("feedback.urls")),
     path("valmennukset/", include("trainings.urls")),

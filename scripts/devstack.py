@@ -146,6 +146,7 @@ def run(port: int) -> int:
         return 2
     env = prepare_env(debug=True)
     env.setdefault("SITE_URL", f"http://localhost:{port}")
+    manage(env, "check_database_layout")
     manage(env, "migrate", "--no-input")
     manage(env, "load_demo")
     celery = [PYTHON, "-m", "celery", "-A", "kokemuspankki"]

@@ -1,8 +1,11 @@
 """Deterministic factories: sequences, no randomness."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import assign_role
@@ -109,3 +112,63 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
 
         if create:
             refresh_search_document(obj)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An open assignment a week from now (to the minute) for two hours, priced by the seeded hourly tariff.
+
+    AssignmentFactory(starts_in=timedelta(days=-1), hours=1.5, tariff_kind="lecture"): a different time
+    or tariff; `contact_person` (a coordinator) is also `created_by` unless given.
+    """
+
+    class Meta:
+        model = "bookings.Assignment"
+
+    class Params:
+        starts_in = timedelta(days=7)
+        hours = 2
+        tariff_kind = "hourly"
+
+    title = factory.Sequence(lambda n: ["Luento masennuksesta", "Vertaisryhmä Lahdessa", "Asiakasraati"][n % 3])
+    description = "Kokemuspuheenvuoro sairaanhoitajaopiskelijoille."
+    task_type = factory.LazyFunction(lambda: _taxonomy("TaskType", "luento"))
+    starts_at = factory.LazyAttribute(lambda o: (timezone.now() + o.starts_in).replace(second=0, microsecond=0))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=o.hours))
+    address = "Keskussairaalankatu 7, Lahti"
+    unit = "Psykiatrian poliklinikka"
+    contact_person = factory.SubFactory(UserFactory, role="coordinator", mfa=True)
+    created_by = factory.SelfAttribute("contact_person")
+    tariff = factory.LazyAttribute(lambda o: _tariff(o.tariff_kind))
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking of `expert` on `assignment`, written directly (no notifications). The default is an
+    invitation; BookingFactory(status="confirmed") holds the expert's time (the exclusion constraint
+    applies). Use bookings.services for the state machine's effects."""
+
+    class Meta:
+        model = "bookings.Booking"
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    expert = factory.SubFactory(ExpertProfileFactory)
+    status = "invited"
+    during = factory.LazyAttribute(lambda o: _range(o.assignment))
+    confirmed_at = factory.LazyAttribute(lambda o: timezone.now() if o.status in ("confirmed", "completed") else None)
+
+
+def _taxonomy(model: str, slug: str):
+    from django.apps import apps
+
+    return apps.get_model("experts", model).objects.get(slug=slug)
+
+
+def _tariff(kind: str):
+    from bookings.models import Tariff
+
+    return Tariff.objects.filter(kind=kind, is_active=True).order_by("order", "pk").first()
+
+
+def _range(assignment):
+    from bookings.eligibility import booking_range
+
+    return booking_range(assignment)

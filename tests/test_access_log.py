@@ -16,8 +16,8 @@ from kokemuspankki.gunicorn_logging import MaskingLogger
         ("/ilmoitukset/peru/eyJ1IjoxfQ:1tSig/", "/ilmoitukset/peru/***/"),
         ("/accounts/password/reset/key/1-set-password/", "/accounts/password/reset/key/***/"),
         ("/accounts/confirm-email/MTU:1tKey/", "/accounts/confirm-email/***/"),
-        ("/asiantuntijat/kalenteri/Zx81-feedTOKEN.ics", "/asiantuntijat/kalenteri/***"),
-        ("/asiantuntijat/kalenteri/", "/asiantuntijat/kalenteri/"),
+        ("/toimeksiannot/kalenteri/Zx81-feedTOKEN.ics", "/toimeksiannot/kalenteri/***"),
+        ("/toimeksiannot/kalenteri/", "/toimeksiannot/kalenteri/"),
         ("/asiantuntijat/12/", "/asiantuntijat/12/"),
     ],
 )

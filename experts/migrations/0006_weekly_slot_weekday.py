@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('experts', '0005_booking'),
+        ('experts', '0005_earnings_limits'),
     ]
 
     operations = [

@@ -1,57 +1,36 @@
-"""The expert bank's models: profiles and their lists (profiles.py), bookings and fees (booking.py)."""
+"""The expert bank's models: the admin-kept lists (taxonomies.py), the vocabulary of visibility and
+status (choices.py), consent (consent.py), availability (availability.py), the free-text search
+(search.py) and the profiles themselves (profiles.py)."""
 
-from .booking import (
-    Assignment,
-    AssignmentQuerySet,
-    AssignmentStatus,
-    Booking,
-    BookingQuerySet,
-    BookingStatus,
-    CalendarFeed,
-    CancelReason,
-    CheckIn,
-    ExpenseKind,
-    ExpenseLine,
-    PrivateFeedback,
-    Tariff,
-    TariffKind,
-)
-from .profiles import (
-    LABEL_SHORTLIST_SIMILARITY,
+from .availability import BlockedPeriod, Weekday, WeeklyAvailability
+from .choices import (
     NEVER_PUBLIC,
     VISIBILITY_ORDER,
     VISIBLE_FIELDS,
-    BlockedPeriod,
-    Consent,
-    ConsentText,
+    ProfileStatus,
+    Relation,
+    TrainingLevel,
+    Visibility,
+    facet,
+)
+from .consent import Consent, ConsentText
+from .profiles import ExpertProfile, ExpertProfileQuerySet, ProfileExperience
+from .search import LABEL_SHORTLIST_SIMILARITY, SearchResults, TextQuery, label_corrections
+from .taxonomies import (
+    TAXONOMIES,
     ExperienceArea,
-    ExpertProfile,
-    ExpertProfileQuerySet,
     Language,
     Municipality,
     Organisation,
-    ProfileExperience,
-    ProfileStatus,
-    Relation,
-    SearchResults,
     TaskType,
     Taxonomy,
-    TextQuery,
-    TrainingLevel,
-    Visibility,
-    Weekday,
-    WeeklyAvailability,
-    facet,
-    label_corrections,
     taxonomy_lists,
 )
 
 __all__ = [
-    "LABEL_SHORTLIST_SIMILARITY", "NEVER_PUBLIC", "VISIBILITY_ORDER", "VISIBLE_FIELDS", "Assignment",
-    "AssignmentQuerySet", "AssignmentStatus", "BlockedPeriod", "Booking", "BookingQuerySet", "BookingStatus",
-    "CalendarFeed", "CancelReason", "CheckIn", "Consent", "ConsentText", "ExpenseKind", "ExpenseLine",
-    "ExperienceArea", "ExpertProfile", "ExpertProfileQuerySet", "Language", "Municipality", "Organisation",
-    "PrivateFeedback", "ProfileExperience", "ProfileStatus", "Relation", "SearchResults", "Tariff", "TariffKind",
-    "TaskType", "Taxonomy", "TextQuery", "TrainingLevel", "Visibility", "Weekday", "WeeklyAvailability",
-    "facet", "label_corrections", "taxonomy_lists",
+    "LABEL_SHORTLIST_SIMILARITY", "NEVER_PUBLIC", "TAXONOMIES", "VISIBILITY_ORDER", "VISIBLE_FIELDS",
+    "BlockedPeriod", "Consent", "ConsentText", "ExperienceArea", "ExpertProfile", "ExpertProfileQuerySet",
+    "Language", "Municipality", "Organisation", "ProfileExperience", "ProfileStatus", "Relation",
+    "SearchResults", "TaskType", "Taxonomy", "TextQuery", "TrainingLevel", "Visibility", "Weekday",
+    "WeeklyAvailability", "facet", "label_corrections", "taxonomy_lists",
 ]  # fmt: skip

@@ -1,396 +1,34 @@
 """The expert bank: profiles that experts keep themselves, with per-field visibility and consent."""
 
-import functools
-import re
-from datetime import date, timedelta
-from typing import NamedTuple
+from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Lower, Now
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..text_search import WEBSEARCH_SYNTAX, allowed_edits, edit_distance, search_terms
-
-
-class Taxonomy(models.Model):
-    """An admin-kept list (experience areas, task types, ...). `name` is translated (fi/sv/en)."""
-
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("identifier"), max_length=60, unique=True, allow_unicode=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=100)
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ExperienceArea(Taxonomy):
-    class Meta(Taxonomy.Meta):
-        verbose_name = _("experience area")
-        verbose_name_plural = _("experience areas")
-
-
-class TaskType(Taxonomy):
-    class Meta(Taxonomy.Meta):
-        verbose_name = _("task type")
-        verbose_name_plural = _("task types")
-
-
-class Language(Taxonomy):
-    class Meta(Taxonomy.Meta):
-        verbose_name = _("language")
-        verbose_name_plural = _("languages")
-
-
-class Municipality(Taxonomy):
-    class Meta(Taxonomy.Meta):
-        verbose_name = _("municipality")
-        verbose_name_plural = _("municipalities")
-
-
-class Organisation(Taxonomy):
-    class Meta(Taxonomy.Meta):
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-
-
-class Visibility(models.TextChoices):
-    """Who may see one profile field. Ordered: each level includes the ones before it."""
-
-    COORDINATORS = "coordinators", _("Coordinators only")
-    STAFF = "staff", _("All staff")
-    PUBLIC = "public", _("Public")
-
-
-VISIBILITY_ORDER = [Visibility.COORDINATORS, Visibility.STAFF, Visibility.PUBLIC]
-# Level -> its place in VISIBILITY_ORDER. (Visibility.values builds a new list on every access, and a
-# search page asks for the visibility of ~300 fields.)
-VISIBILITY_RANK = {level.value: rank for rank, level in enumerate(VISIBILITY_ORDER)}
-
-# The fields whose visibility the expert chooses. The display name is shown to whoever may see the
-# profile at all; everything here defaults to coordinators only.
-VISIBLE_FIELDS: dict[str, str] = {
-    "photo": _("Photo"),
-    "bio": _("Introduction"),
-    "experience": _("Experience areas"),
-    "topics_not_discussed": _("Topics I will not speak about"),
-    "task_types": _("Tasks I offer"),
-    "languages": _("Languages"),
-    "municipalities": _("Municipalities"),
-    "work_mode": _("Remote or in person"),
-    "training": _("Training"),
-    "organisation": _("Organisation"),
-    "accessibility_needs": _("My accessibility and assistance needs"),
-}
-# Health-related details may never be public (GDPR art. 9): the form does not offer "public" for them.
-NEVER_PUBLIC = frozenset({"experience", "topics_not_discussed", "accessibility_needs"})
-
-
-class ProfileStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
-    LEFT = "left", _("Left")
-
-
-class TrainingLevel(models.TextChoices):
-    TRAINED = "trained", _("Trained experience expert")
-    ACTIVIST = "activist", _("Experience activist")
-    DEVELOPER_CLIENT = "developer_client", _("Developer client")
-
-
-class Relation(models.TextChoices):
-    OWN = "own", _("Own experience")
-    CLOSE_ONE = "close_one", _("As a close one")
-
-
-def facet(kind: str, *values) -> str:
-    """One token of ExpertProfile.facets: "task:3", "area:5", "area:5:own", "relation:own", "weekday:0".
-    services.refresh_facets() writes the same tokens in SQL."""
-    return ":".join([kind, *map(str, values)])
-
-
-class ConsentText(models.Model):
-    """The versioned text of the consent to process health-related data (GDPR art. 9).
-
-    Publishing a new version asks every expert again: a profile is listed only while its consent
-    is for the newest published version.
-    """
-
-    version = models.PositiveIntegerField(_("version"), unique=True)
-    text = models.TextField(_("text"))
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("consent text")
-        verbose_name_plural = _("consent texts")
-        ordering = ["-version"]
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
-
-    @classmethod
-    def current(cls) -> "ConsentText | None":
-        return cls.objects.filter(published_at__lte=timezone.now()).order_by("-version").first()
-
-
-# The admin-kept lists by the kind of their tokens in ExpertProfile.facets (and the search's URL names).
-TAXONOMIES: dict[str, type[Taxonomy]] = {
-    "area": ExperienceArea,
-    "task": TaskType,
-    "language": Language,
-    "municipality": Municipality,
-    "organisation": Organisation,
-}
-
-
-def taxonomy_lists() -> dict[str, list[Taxonomy]]:
-    """Every admin-kept list, each in its own order (`order`, then the name in the active language):
-    one query for tens of rows. The search reads them once a request for its form's choices and
-    its cards' labels, instead of a query per facet to check the choices, one per facet to show
-    them and one per kind of label on the cards."""
-    lists: dict[str, list[Taxonomy]] = {kind: [] for kind in TAXONOMIES}
-    columns = [field.column for field in ExperienceArea._meta.concrete_fields]
-    fallback = f"name_{settings.LANGUAGE_CODE}"
-    name = f"name_{translation.get_language()}"
-    name = name if name in columns else fallback
-    quoted = ", ".join(f'"{column}"' for column in columns)
-    # Table and column names come from the models and settings; there are no parameters.
-    selects = " UNION ALL ".join(
-        f"SELECT '{kind}', {quoted} FROM \"{model._meta.db_table}\""  # noqa: S608
-        for kind, model in TAXONOMIES.items()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT * FROM ({selects}) AS lists(kind, {quoted}) "  # noqa: S608
-            f'ORDER BY kind, "order", COALESCE(NULLIF("{name}", \'\'), "{fallback}")'
-        )
-        for kind, *values in cursor.fetchall():
-            lists[kind].append(TAXONOMIES[kind].from_db(connection.alias, columns, values))
-    return lists
-
-
-# A word is read as a misspelt list label when pg_trgm finds the label near it (a cheap, generous
-# shortlist) and one of the label's words is at most this many edits away (the actual judgement):
-# "skitsofernia" is one swap from "skitsofrenia", while "vertaistukiryhmä" is a real word, not a typo
-# of "vertaisryhmä".
-LABEL_SHORTLIST_SIMILARITY = 0.3
-
-
-def label_corrections(words: list[str]) -> dict[str, set[str]]:
-    """{word: the words of list labels (any language) that the word is a misspelling of}.
-
-    The lists are short (tens of rows): one query shortlists labels by trigram word similarity to
-    any of the words, and the edit distance decides.
-    """
-    if not words:
-        return {}
-    columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
-    near: dict[str, set[str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_label_shortlist_sql(tuple(columns)), [list(words), LABEL_SHORTLIST_SIMILARITY])
-        for word, *names in cursor.fetchall():
-            labels = " ".join(filter(None, names)).lower()
-            near.setdefault(word, set()).update(re.findall(r"[^\W_]+", labels))
-    corrections = {}
-    for word, label_words in near.items():
-        # A word that is itself in a label is spelt right ("lahti"), even if another one is near ("lahtis").
-        close = {label_word for label_word in label_words if edit_distance(word, label_word) <= allowed_edits(word)}
-        if close and word not in label_words:
-            corrections[word] = close
-    return corrections
-
-
-@functools.cache
-def _label_shortlist_sql(columns: tuple[str, ...]) -> str:
-    """Every list's labels near any of the words (pg_trgm word similarity in any language), as one
-    statement written once: the same query built with the ORM, a union of five annotated querysets,
-    took ~10 ms of Python per search to compile, for ~1 ms in the database."""
-    tables = [model._meta.db_table for model in (ExperienceArea, TaskType, Language, Municipality, Organisation)]
-    names = ", ".join(f'"{column}"' for column in columns)
-    labels = " UNION ALL ".join(f'SELECT {names} FROM "{table}"' for table in tables)  # noqa: S608
-    closeness = ", ".join(f'word_similarity(words.word, labels."{column}")' for column in columns)
-    picked = ", ".join(f'labels."{column}"' for column in columns)
-    # Table and column names come from the models and settings.LANGUAGES; the words are parameters.
-    return (
-        f"SELECT words.word, {picked} FROM unnest(%s::text[]) AS words(word) "  # noqa: S608
-        f"CROSS JOIN ({labels}) AS labels WHERE GREATEST({closeness}) >= %s"
-    )
-
-
-class TextQuery:
-    """A coordinator's free text: which profiles it matches (`match`) and how well (`tiers`).
-
-    The text matches as a Finnish websearch query ("quotes", or, -not), or when each of its words
-    matches in one of three ways, each answered by a GIN index:
-    - as the start of a word, stemmed: "masennus" finds "masennusryhmää";
-    - inside the lower-case text (trigram index): "syöpä" finds "rintasyöpään", where the Finnish
-      compound puts it last;
-    - as a misspelt word of a list label (label_corrections): "skitsofernia" finds "Skitsofrenia",
-      in any of the three languages.
-    Trigram word similarity against each profile's whole text (`search_text %> word`) would catch
-    typos in introductions too, but costs ~60 µs a row in the index recheck: 2.9 s for "masennus"
-    at 50,000 profiles (make bench).
-
-    Fit comes in tiers, best first: profiles whose name or lists (experience areas, tasks,
-    languages, municipalities, organisation) hold every word, then the other matches (`tiers`
-    lists each tier's condition including the better tiers: SearchResults). Within a tier
-    fair rotation decides (ExpertProfileQuerySet.ranked). Tiers rather than ts_rank: ranking by a
-    computed score reads every match (half of 50,000 profiles for "masennus", ~100 ms), while a tier
-    is one more condition on the rotation-ordered index scan, which stops after a page.
-    """
-
-    def __init__(self, text: str):
-        self.text = text.strip()
-        words, excluded = search_terms(self.text)
-        self.match = Q(search_document=SearchQuery(self.text, config="finnish", search_type="websearch"))
-        self.tiers = [Q()]
-        # Part of the match that the full-text index alone answers (SearchResults.count).
-        self.probe: Q | None = None
-        # With websearch syntax the websearch query above decides alone and all its matches fit alike.
-        if not words or WEBSEARCH_SYNTAX.search(self.text):
-            return
-        corrections = label_corrections(words)
-        each_word, in_full_text, in_heading = [], [], []
-        for word in words:
-            # `word` is letters and digits only, so it is safe in to_tsquery's syntax.
-            terms = SearchQuery(f"{word}:*", config="finnish", search_type="raw")
-            for label_word in sorted(corrections.get(word, ())):
-                terms |= SearchQuery(label_word, config="finnish")
-            each_word.append(Q(search_document=terms) | Q(search_text__contains=word))
-            in_full_text.append(Q(search_document=terms))
-            in_heading.append(Q(heading_document=terms))
-        not_excluded = [~Q(search_document=SearchQuery(word, config="finnish")) for word in excluded]
-        self.match = Q(*each_word, *not_excluded)
-        self.tiers = [Q(*in_heading), Q()]
-        self.probe = Q(*in_full_text, *not_excluded)
-
-
-class SearchResults:
-    """The ranked matches of a search, in pages: what Paginator needs (count() and slicing).
-
-    `count()` reads at most `cap + 1` matches, in ranked order: past the cap, the exact number helps
-    nobody choose. When the matches are within the cap, that one query has also found every page's
-    ids. A broader search reads each page's ids tier by tier instead: an indexed scan in ranked
-    order that stops at the page's end. Then the page's rows come with their lists (attach_facet_lists).
-    """
-
-    ordered = True  # for Paginator's check
-
-    def __init__(
-        self, queryset, text_query: "TextQuery | None" = None, *, cap: int | None = None, lists=None, probe=None
-    ):
-        self.queryset = queryset
-        self.tiers = text_query.tiers if text_query else [Q()]
-        self.probe = probe  # some of the matches, cheaper to count: ExpertFilter.count_probe
-        self.cap = cap
-        self.lists = lists  # taxonomy_lists(), if the caller has them already
-        self.matches: list[int] | None = None  # every match's id in ranked order, if within the cap
-
-    def count(self) -> int:
-        if self.cap is None:
-            return self.queryset.count()
-        if self.probe is not None:
-            # A broad word: the full-text index alone finds more than the cap, and the substring
-            # match, the slowest part to read (a trigram index or a check per row), is not needed.
-            # "vertaistukiryhmä" at 50,000: ~30 ms for the whole match, ~6 ms for this (make bench).
-            if self.probe.order_by()[: self.cap + 1].count() > self.cap:
-                return self.cap + 1
-        # The inner LIMIT without ORDER BY lets the database stop at the cap; the outer ORDER BY then
-        # sorts at most cap + 1 rows. Ranked order: the first tier that holds, then ranked().
-        better = [When(tier, then=Value(n)) for n, tier in enumerate(self.tiers[:-1])]
-        fit = Case(*better, default=Value(len(better))) if better else Value(0)
-        rows = self.queryset.order_by().annotate(fit=fit, name=Lower("display_name"))
-        rows = rows.values_list("pk", "fit", "recent_assignments", "name")[: self.cap + 1]
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT * FROM ({sql}) matches ORDER BY 2, 3, 4, 1", params)  # noqa: S608 - the ORM's SQL
-            ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) <= self.cap:
-            self.matches = ids
-        return len(ids)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice) or item.step not in (None, 1):
-            raise TypeError("SearchResults supports only slices")
-        start, stop = item.start or 0, item.stop
-        ids = self.matches[start:stop] if self.matches is not None else self.ranked_ids(start, stop)
-        if not ids:
-            return []
-        rows = self.queryset.model.objects.filter(pk__in=ids).defer(*SEARCH_COLUMNS).select_related("organisation")
-        by_pk = {profile.pk: profile for profile in rows}
-        return attach_facet_lists([by_pk[pk] for pk in ids if pk in by_pk], self.lists or taxonomy_lists())
-
-    def ranked_ids(self, start: int, stop: int | None) -> list[int]:
-        # Each tier holds the ones before it (the last is every match), so that each is one plain
-        # condition whose row count the planner estimates well. "Not in a better tier" is correlated
-        # with the match: the planner overestimates it and scans the whole rotation index looking
-        # for rows that are not there (370 ms for "skitsofernia" at 50,000 profiles).
-        # A tier is read only while the slice is not yet full; the better tiers then held fewer rows
-        # than `stop`, all of them in `ids`, so `stop + len(ids)` rows of the next one are enough.
-        ids: list[int] = []
-        for tier in self.tiers:
-            if stop is not None and len(ids) >= stop:
-                break
-            rows = self.queryset.filter(tier).ranked().values_list("pk", flat=True)
-            seen = set(ids)
-            ids += [pk for pk in (rows if stop is None else rows[: stop + len(ids)]) if pk not in seen]
-        return ids[start:stop]
-
-
-class HeldExperience(NamedTuple):
-    """A search card's experience entry: what the card reads of a ProfileExperience, without one."""
-
-    area: ExperienceArea
-    relation: str
-
-    def get_relation_display(self) -> str:
-        return Relation(self.relation).label
-
-
-# Large columns that only WHERE and ORDER BY need.
-SEARCH_COLUMNS = ("search_document", "search_text", "heading_document")
-
-
-def attach_facet_lists(profiles: list["ExpertProfile"], lists: dict[str, list[Taxonomy]]) -> list["ExpertProfile"]:
-    """Give search result cards what for_list()'s prefetches give other pages (`experience_list`,
-    `task_list`, `language_list`, `municipality_list`), read from the profiles' facets (the very data
-    the search matched) and `lists` (taxonomy_lists()). No query: a prefetch made a model instance
-    of each of ~200 list entries on 25 cards, half of a search page's time (make bench)."""
-    kinds = {
-        "area": "experience_list",
-        "task": "task_list",
-        "language": "language_list",
-        "municipality": "municipality_list",
-    }
-    for profile in profiles:
-        held: dict[str, dict[int, str]] = {kind: {} for kind in kinds}
-        for token in profile.facets:
-            kind, value, *relation = token.split(":")
-            # An area's entry is the one with the relation ("area:5:own"); "area:5" is for the facet.
-            if kind in kinds and (kind != "area" or relation):
-                held[kind][int(value)] = relation[0] if relation else ""
-        for kind, attribute in kinds.items():
-            mine = held[kind]
-            items = [item for item in lists[kind] if item.pk in mine]
-            if kind == "area":
-                items = [HeldExperience(area, mine[area.pk]) for area in items]
-            setattr(profile, attribute, items)
-    return profiles
+from .. import workload
+from .availability import BlockedPeriod
+from .choices import (
+    NEVER_PUBLIC,
+    VISIBILITY_RANK,
+    VISIBLE_FIELDS,
+    ProfileStatus,
+    Relation,
+    TrainingLevel,
+    Visibility,
+    facet,
+)
+from .consent import ConsentText
+from .search import SEARCH_COLUMNS, TextQuery
+from .taxonomies import ExperienceArea, Language, Municipality, Organisation, TaskType
 
 
 class ExpertProfileQuerySet(models.QuerySet):
@@ -417,29 +55,14 @@ class ExpertProfileQuerySet(models.QuerySet):
     def free_on(self, day: date):
         """available_on() without the listing and status conditions, for a queryset that has them
         (the search's): each costs a query to build and a check per row to run."""
-        from .booking import HOLDING, Booking
-
         blocked = BlockedPeriod.objects.filter(profile=OuterRef("pk"), start__lte=day, end__gte=day)
-        month_start = day.replace(day=1)
-        month_end = (month_start + timedelta(days=32)).replace(day=1)
-        # The experts whose month is full: a few rows of the month's bookings, read once (a hashed
-        # subplan) rather than counted for every candidate.
-        full = (
-            Booking.objects.filter(
-                status__in=HOLDING,
-                expert__monthly_cap__isnull=False,
-                assignment__starts_at__date__gte=month_start,
-                assignment__starts_at__date__lt=month_end,
-            )
-            .values("expert")
-            .annotate(total=Count("pk"))
-            .filter(total__gte=F("expert__monthly_cap"))
-            .values("expert")
-        )
         # The weekday is a facet (one GIN index answers it with the other facets); blocked periods
-        # are rare, checked per candidate.
-        weekday = Q(facets__contains=[facet("weekday", day.weekday())])
-        return self.filter(weekday).exclude(pk__in=full).exclude(Exists(blocked))
+        # are rare, checked per candidate; the experts whose month is full come from the apps that
+        # give them work (workload.py), each a subquery read once rather than per candidate.
+        profiles = self.filter(Q(facets__contains=[facet("weekday", day.weekday())])).exclude(Exists(blocked))
+        for full in workload.full_month_profiles(day):
+            profiles = profiles.exclude(pk__in=full)
+        return profiles
 
     def public(self):
         return self.listed().filter(status=ProfileStatus.ACTIVE, is_public=True)
@@ -630,67 +253,3 @@ class ProfileExperience(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} ({self.get_relation_display()})"
-
-
-class Consent(models.Model):
-    """One consent given (and maybe withdrawn): the history the county must be able to show."""
-
-    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="consents")
-    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, verbose_name=_("consent text"))
-    given_at = models.DateTimeField(_("given"), default=timezone.now)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
-        ordering = ["-given_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["profile", "text"], condition=Q(withdrawn_at__isnull=True), name="expert_one_open_consent"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.profile} – {self.text}"
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
-
-
-class WeeklyAvailability(models.Model):
-    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="weekly_slots")
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    start = models.TimeField(_("from"))
-    end = models.TimeField(_("until"))
-
-    class Meta:
-        verbose_name = _("weekly availability")
-        verbose_name_plural = _("weekly availability")
-        ordering = ["weekday", "start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="expert_slot_ends_after")]
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start:%H.%M}–{self.end:%H.%M}"
-
-
-class BlockedPeriod(models.Model):
-    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="blocked_periods")
-    start = models.DateField(_("from"))
-    end = models.DateField(_("until"))
-    note = models.CharField(_("note (only you see it)"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("blocked period")
-        verbose_name_plural = _("blocked periods")
-        ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="expert_block_ends_after")]
-
-    def __str__(self) -> str:
-        return f"{self.start}–{self.end}"

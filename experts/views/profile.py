@@ -9,13 +9,15 @@ import mimetypes
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from accounts.http import posted, role_required
+from accounts.roles import Role
 
 from ..forms_profile import (
     LAST_STEP,
@@ -39,16 +41,7 @@ from ..services import (
     withdraw_consent,
 )
 
-KEEP_OWN_PROFILE = "accounts.keep_own_profile"
-
-
-def _posted(request):
-    # Not `request.POST or None`: a POST with every box unticked is still a submitted form.
-    return request.POST if request.method == "POST" else None
-
-
-def expert_role_required(view):
-    return login_required(permission_required(KEEP_OWN_PROFILE, raise_exception=True)(view))
+expert_role_required = role_required(Role.EXPERT)
 
 
 def own_profile_required(view):
@@ -134,7 +127,7 @@ def profile_step(request, step):
 
 def _consent_step(request, profile, section):
     text = ConsentText.current()
-    form = ConsentForm(_posted(request))
+    form = ConsentForm(posted(request))
     if request.method == "POST" and (text is None or form.is_valid()):
         finish_profile_onboarding(profile=profile, text=text, step=section.number)
         messages.success(request, _("Your profile is ready. You can change it here at any time."))
@@ -159,7 +152,7 @@ def profile_edit(request, profile, section):
 def _section_form(request, section, profile):
     # A new profile starts from the account's first name; an alias is just as fine.
     instance = profile or ExpertProfile(user=request.user, display_name=request.user.first_name)
-    data = _posted(request)
+    data = posted(request)
     return section.form_class(data, request.FILES if data is not None else None, instance=instance)
 
 
@@ -190,7 +183,7 @@ def _render_section(request, section, form, profile, *, wizard, consent_text=Non
 def profile_consent(request, profile):
     """Give consent to the current text (again, when a new version has been published)."""
     text = ConsentText.current()
-    form = ConsentForm(_posted(request))
+    form = ConsentForm(posted(request))
     if request.method == "POST" and text is not None and form.is_valid():
         give_consent(profile=profile, text=text)
         messages.success(request, _("Thank you. Your consent has been saved."))
@@ -211,7 +204,7 @@ def profile_consent_withdraw(request, profile):
 @own_profile_required
 def profile_status(request, profile):
     """Active, paused (optionally until a date) or left."""
-    form = StatusForm(_posted(request), instance=profile)
+    form = StatusForm(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         save_profile_section(form=form, actor=request.user)
         messages.success(request, _("Your status has been saved."))
@@ -259,7 +252,7 @@ def photo_response(profile) -> FileResponse:
 @own_profile_required
 def availability(request, profile):
     """The weekly pattern and the monthly cap (one form), and the blocked dates (their own forms)."""
-    data = _posted(request)
+    data = posted(request)
     formset = SlotFormSet(data, initial=slot_initial(profile), prefix="slots")
     cap_form = MonthlyCapForm(data, initial={"monthly_cap": profile.monthly_cap})
     if data is not None and formset.is_valid() and cap_form.is_valid():

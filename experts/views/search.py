@@ -15,8 +15,11 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
+
 from ..filters import ExpertFilter
-from ..models import Assignment, AssignmentStatus, ExpertProfile, SearchResults, Visibility
+from ..models import ExpertProfile, SearchResults, Visibility
+from ..search_actions import search_action_context
 from ..services import record_profile_view, record_search_views, viewer_level
 from .profile import photo_response
 
@@ -60,7 +63,7 @@ def index(request):
     else:
         profiles = SearchResults(ExpertProfile.objects.none())
     context = {"filters": filters, **paginate(request, profiles, viewer_level(request.user), CappedPaginator)}
-    context.update(booking_for(request))
+    context.update(search_action_context(request))
     record_search_views(viewer=request.user, cards=context["cards"])
     # A history restore asks for the whole page (htmx keeps no snapshots here: see index.html).
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
@@ -70,25 +73,12 @@ def index(request):
     return response
 
 
-def booking_for(request) -> dict:
-    """?for=<assignment>: the search finds experts for an open assignment, and each card can invite
-    to it (views/booking_coordinator.assignment_invite). Two queries, only with `for`; without it the
-    cards offer booking for a new assignment."""
-    value = request.GET.get("for", "")
-    assignment = None
-    if value.isascii() and value.isdigit():
-        assignment = Assignment.objects.filter(pk=value, status=AssignmentStatus.OPEN).first()
-    if assignment is None:
-        return {"can_book": True}
-    invited = set(assignment.bookings.values_list("expert_id", flat=True))
-    return {"booking_for": assignment, "invited_ids": invited}
-
-
 def expert_detail(request, pk):
     """One expert's profile with the fields the viewer may see; a view of non-public ones is audited."""
     level = viewer_level(request.user)
     if (
-        request.user.has_perm("accounts.keep_own_profile")
+        request.user.is_authenticated
+        and request.user.has_role(Role.EXPERT)
         and ExpertProfile.objects.filter(pk=pk, user=request.user).exists()
     ):
         return redirect("experts:my_profile")

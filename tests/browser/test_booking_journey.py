@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from experts.models import Assignment, Booking, BookingStatus, TaskType, WeeklyAvailability
-from experts.services_booking import booking_range
+from bookings.eligibility import booking_range
+from bookings.models import Assignment, Booking, BookingStatus
+from experts.models import TaskType, WeeklyAvailability
+from tests.bookings.booking_fixtures import make_assignment
 from tests.browser.test_landing_pages import BOTH_SIZES, check_page, sign_in
-from tests.experts.booking_fixtures import make_assignment
 from tests.factories import ExpertProfileFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -63,7 +64,7 @@ def new_page(browser, live_server, viewport="desktop"):
 
 
 def create_assignment(page, day) -> None:
-    page.goto("/asiantuntijat/toimeksiannot/uusi/")
+    page.goto("/toimeksiannot/uusi/")
     page.fill("#id_title", "Luento sairaanhoitajaopiskelijoille")
     page.select_option("#id_task_type", str(TaskType.objects.get(slug="luento").pk))
     page.fill("#id_description", "Kokemuspuheenvuoro masennuksesta toipumisesta, 45 min ja keskustelu.")
@@ -74,7 +75,7 @@ def create_assignment(page, day) -> None:
     page.fill("#id_unit", "Aikuisten mielenterveyspalvelut")
     page.select_option("#id_tariff", index=1)
     page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/asiantuntijat/toimeksiannot/*/")
+    page.wait_for_url("**/toimeksiannot/*/")
 
 
 @BOTH_SIZES
@@ -108,7 +109,7 @@ def test_coordinator_books_an_expert_from_search_to_a_paid_completion(
     # Katja accepts on her own page.
     expert = new_page(browser, live_server, viewport)
     sign_in(expert, live_server, katja.user)
-    expert.goto("/asiantuntijat/oma/toimeksiannot/")
+    expert.goto("/toimeksiannot/omat/")
     expert.get_by_role("link", name="Luento sairaanhoitajaopiskelijoille").first.click()
     check_page(expert, viewport, "expert", "invitation-accept")
     expert.locator("input[name=answer][value=accept]").check()
@@ -146,7 +147,7 @@ def test_coordinator_books_an_expert_from_search_to_a_paid_completion(
     assert booking.expense_lines.get().quantity == Decimal("14")
 
     # Katja sees the assignment done and its fee in this month's earnings.
-    expert.goto("/asiantuntijat/oma/toimeksiannot/")
+    expert.goto("/toimeksiannot/omat/")
     fee = f"{booking.fee:.2f}".replace(".", ",")
     expect(expert.locator("section[aria-labelledby=earnings-title]")).to_contain_text(f"{fee} €")
     expect(expert.locator("main")).to_contain_text("Luento sairaanhoitajaopiskelijoille")
@@ -158,15 +159,15 @@ def test_coordinator_books_an_expert_from_search_to_a_paid_completion(
 @pytest.fixture
 def booked(coordinator, katja):
     """An assignment with Katja confirmed, one with an open invitation, and a completed one."""
-    from experts import services_booking
+    from bookings import services as booking_services
 
     coming = make_assignment(coordinator, title="Vastaanottovuoro Hollolan sote-keskuksessa")
     invited = make_assignment(coordinator, starts_in=timedelta(days=9), title="Henkilöstöinfo masennuksesta")
     for assignment in (coming, invited):
-        services_booking.invite_experts(assignment=assignment, profiles=[katja], actor=coordinator)
+        booking_services.invite_experts(assignment=assignment, profiles=[katja], actor=coordinator)
     booking = Booking.objects.get(assignment=coming)
-    services_booking.answer_invitation(booking=booking, accept=True, note="Sopii hyvin.")
-    services_booking.confirm_booking(booking=booking, actor=coordinator)
+    booking_services.answer_invitation(booking=booking, accept=True, note="Sopii hyvin.")
+    booking_services.confirm_booking(booking=booking, actor=coordinator)
     # An open lecture whose fee (50 €) alone is over Katja's monthly limit: its card warns.
     make_assignment(
         coordinator, starts_in=timedelta(days=12), title="Mielenterveysviikon yleisöluento", open_to_all=True
@@ -183,12 +184,12 @@ def test_booking_pages_are_accessible(browser, live_server, viewport, coordinato
     sign_in(staff, live_server, coordinator)
     for name, path in [
         ("assignments", "/asiantuntijat/toimeksiannot/"),
-        ("assignment-new", "/asiantuntijat/toimeksiannot/uusi/"),
+        ("assignment-new", "/toimeksiannot/uusi/"),
         ("assignment", coming.get_absolute_url()),
         ("assignment-move", f"/asiantuntijat/toimeksiannot/{coming.pk}/muuta-aikaa/"),
         ("assignment-cancel", f"/asiantuntijat/toimeksiannot/{coming.pk}/peru/"),
         ("payroll-export", "/asiantuntijat/toimeksiannot/vienti/"),
-        ("calendar-feed", "/asiantuntijat/kalenteri/"),
+        ("calendar-feed", "/toimeksiannot/kalenteri/"),
     ]:
         assert staff.goto(path).status == 200, path
         check_page(staff, viewport, "coordinator", name)
@@ -197,7 +198,7 @@ def test_booking_pages_are_accessible(browser, live_server, viewport, coordinato
     expert = new_page(browser, live_server, viewport)
     sign_in(expert, live_server, katja.user)
     for name, path in [
-        ("my-assignments", "/asiantuntijat/oma/toimeksiannot/"),
+        ("my-assignments", "/toimeksiannot/omat/"),
         ("invitation", invitation.get_absolute_url()),
         ("booking", Booking.objects.get(assignment=coming).get_absolute_url()),
         ("earnings-limits", "/asiantuntijat/oma/ansiot/"),

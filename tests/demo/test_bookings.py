@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from bookings.earnings import earnings_of
+from bookings.models import Assignment, AssignmentStatus, Booking, BookingStatus, ExpenseKind, ExpenseLine
 from demo import accounts as demo_accounts
 from demo import bookings as demo_bookings
 from demo import expert_bank as demo_expert_bank
 from demo import experts as demo_experts
-from experts.models import Assignment, AssignmentStatus, Booking, BookingStatus, ExpenseKind, ExpenseLine
-from experts.services_booking import earnings_of
 from notifications.models import Notification
 
 MODELS = (Assignment, Booking, ExpenseLine, Notification, AuditEvent)
@@ -61,7 +61,7 @@ def test_demo_expert_has_an_invitation_to_answer_and_an_earnings_limit():
     }
     invitation = aino.get(status=BookingStatus.INVITED)
     assert invitation.assignment.title == demo_bookings.MARKER
-    assert Notification.objects.for_target(invitation).filter(kind="experts.booking_invitation").exists()
+    assert Notification.objects.for_target(invitation).filter(kind="bookings.invitation").exists()
     profile = invitation.expert
     assert profile.monthly_earnings_limit == Decimal("300.00")
     # Nothing of hers lies in her holiday week.

@@ -17,7 +17,7 @@ from experts.models import (
     TextQuery,
     taxonomy_lists,
 )
-from experts.models.profiles import attach_facet_lists
+from experts.models.search import attach_facet_lists
 from experts.services import set_weekly_availability
 from tests.factories import ExpertProfileFactory, UserFactory
 

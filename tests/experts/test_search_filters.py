@@ -5,13 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from experts.filters import ExpertFilter
-from experts.models import (
-    BlockedPeriod,
-    ExpertProfile,
-    Organisation,
-    ProfileStatus,
-    TrainingLevel,
-)
+from experts.models import BlockedPeriod, ExpertProfile, Organisation, ProfileStatus, TrainingLevel
 from tests.factories import ExpertProfileFactory
 
 MONDAY = date(2026, 11, 30)

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingsConfig(AppConfig):
+    name = "bookings"
+    verbose_name = _("Assignments and bookings")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from experts.search_actions import register_search_action_provider
+        from experts.workload import register_full_month_provider
+
+        from .emails import register_notification_kinds
+        from .models import Booking
+        from .views.search import search_actions
+
+        post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="bookings.seed")
+        register_notification_kinds()
+        # The expert bank's search asks these without importing bookings (experts/workload.py,
+        # experts/search_actions.py).
+        register_full_month_provider(Booking.objects.full_month_experts)
+        register_search_action_provider(search_actions)
+
+
+def seed_after_migrate(sender, **kwargs):
+    from django.apps import apps
+
+    from .seed import seed_tariffs
+
+    seed_tariffs(lambda name: apps.get_model("bookings", name))

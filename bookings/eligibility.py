@@ -1,0 +1,49 @@
+"""Who can be booked for an assignment, and the lock that keeps the answer true until commit.
+
+Every check here reads rows that another transaction may be changing: two coordinators confirming the
+same expert for two different assignments in the same month both see room under the monthly cap and
+the earnings limit. lock_expert() serialises every path that confirms an expert (or moves their
+confirmed assignment), so the second one reads the first one's booking.
+"""
+
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from experts.models import BlockedPeriod, ExpertProfile, ProfileStatus
+
+from .models import Assignment, Booking
+
+
+def lock_expert(profile_id: int) -> None:
+    """Hold the expert's profile row until the transaction ends. FOR NO KEY UPDATE: it waits for
+    another confirmation of the same expert, but not for an invitation being inserted (a foreign
+    key takes only a key-share lock)."""
+    list(ExpertProfile.objects.select_for_update(no_key=True).filter(pk=profile_id).values_list("pk", flat=True))
+
+
+def unbookable_reason(profile: ExpertProfile, assignment: Assignment, *, ignore: Booking | None = None) -> str:
+    """Why `profile` cannot be booked for `assignment` (translated), or "" when they can."""
+    day = timezone.localdate(assignment.starts_at)
+    if not ExpertProfile.objects.listed().filter(pk=profile.pk).exists():
+        return _("The expert has not given the current consent or has left the expert bank.")
+    if profile.status == ProfileStatus.LEFT:
+        return _("The expert has left the expert bank.")
+    if profile.status == ProfileStatus.PAUSED and (profile.paused_until is None or profile.paused_until >= day):
+        return _("The expert has paused their assignments.")
+    if BlockedPeriod.objects.filter(profile=profile, start__lte=day, end__gte=day).exists():
+        return _("The expert is not available on that date.")
+    if profile.monthly_cap is not None:
+        month = Booking.objects.holding().of_expert(profile).in_month(day).exclude(pk=getattr(ignore, "pk", None))
+        if month.count() >= profile.monthly_cap:
+            return _("The expert's monthly limit of %(cap)s assignments is already reached.") % {
+                "cap": profile.monthly_cap
+            }
+    overlapping = Booking.objects.holding().filter(expert=profile, during__overlap=booking_range(assignment))
+    if overlapping.exclude(pk=getattr(ignore, "pk", None)).exists():
+        return _("The expert already has an assignment at that time.")
+    return ""
+
+
+def booking_range(assignment: Assignment) -> DateTimeTZRange:
+    return DateTimeTZRange(assignment.starts_at, assignment.ends_at, "[)")

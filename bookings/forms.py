@@ -1,0 +1,311 @@
+"""Coordinators' booking forms: the assignment, its time, cancelling, completing and private feedback.
+
+Dates and times are separate native inputs (a date picker and a time picker) that also accept what
+a Finnish user types where the browser has no picker: "24.11.2026" and "14.30", whatever the page
+language. Times are wall-clock times in Helsinki (settings.TIME_ZONE).
+"""
+
+import re
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+
+from django import forms
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from experts.forms_profile import DateInput, TimeInput
+from experts.models import TaskType
+
+from .models import Assignment, CancelReason, ExpenseKind
+from .services import Expense
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M", "%H.%M.%S"]
+FORM_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class DecimalInputField(forms.DecimalField):
+    """A decimal typed as 12,50 or 12.50 in any page language; shown in the page's own format."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)  # a text input (not type=number) in the page's format
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\xa0", "").replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+
+class RedisplayParsedMixin:
+    """A re-shown form (another field had an error) gives the date and time pickers the parsed value:
+    a typed "24.11.2026" or "14.30" put back as it was would show as an empty picker."""
+
+    def bound_data(self, data, initial):
+        try:
+            return self.to_python(data) or data
+        except forms.ValidationError:
+            return data
+
+
+class PickerDateField(RedisplayParsedMixin, forms.DateField):
+    pass
+
+
+class PickerTimeField(RedisplayParsedMixin, forms.TimeField):
+    pass
+
+
+class TimeRangeForm(forms.Form):
+    """A date and the start and end time on it; `starts_at`/`ends_at` (aware) after cleaning.
+
+    An assignment ends on the day it starts: an end before the start is a typing mistake far more
+    often than a night shift, so it is refused rather than moved to the next day."""
+
+    date = PickerDateField(label=_("Date"), input_formats=DATE_FORMATS, widget=DateInput())
+    start_time = PickerTimeField(label=_("Starts at"), input_formats=TIME_FORMATS, widget=TimeInput())
+    end_time = PickerTimeField(label=_("Ends at"), input_formats=TIME_FORMATS, widget=TimeInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
+        if day and start and end:
+            helsinki = timezone.get_default_timezone()
+            starts_at = timezone.make_aware(datetime.combine(day, start), helsinki)
+            if end <= start:
+                self.add_error("end_time", _("The end time must be after the start time."))
+            elif starts_at <= timezone.now():
+                field = "start_time" if day == timezone.localdate() else "date"
+                self.add_error(field, _("The assignment cannot start in the past."))
+            else:
+                cleaned["starts_at"] = starts_at
+                cleaned["ends_at"] = timezone.make_aware(datetime.combine(day, end), helsinki)
+        return cleaned
+
+    @staticmethod
+    def initial_of(assignment: Assignment) -> dict:
+        starts, ends = timezone.localtime(assignment.starts_at), timezone.localtime(assignment.ends_at)
+        return {"date": starts.date(), "start_time": starts.time(), "end_time": ends.time()}
+
+
+class ContactPersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.email})" if name else obj.email
+
+
+def https_by_default(field, **kwargs):
+    # A link typed without a scheme ("teams.microsoft.com/...") gets https, as Django 6 will do anyway.
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class AssignmentForm(TimeRangeForm, forms.ModelForm):
+    """A new assignment. `form_key` is a one-time key of this form, sent back in a hidden input: the
+    view claims it once, so that a double submit creates one assignment (views/booking_coordinator.py).
+    A re-rendered form keeps its key; a missing or malformed one is replaced and the form sent again."""
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "title",
+            "description",
+            "task_type",
+            "address",
+            "venue_accessibility",
+            "arrival_info",
+            "remote_link",
+            "unit",
+            "contact_person",
+            "contact_phone",
+            "tariff",
+            "arrangements",
+            "experts_needed",
+            "open_to_all",
+        ]
+        field_classes = {"contact_person": ContactPersonField}
+        formfield_callback = https_by_default
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "venue_accessibility": forms.Textarea(attrs={"rows": 3}),
+            "arrival_info": forms.Textarea(attrs={"rows": 3}),
+            "arrangements": forms.Textarea(attrs={"rows": 3}),
+            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("contact_person", user.pk)
+        super().__init__(*args, **kwargs)
+        posted = self.data.get("form_key", "") if self.is_bound else ""
+        self.form_key_missing = self.is_bound and not FORM_KEY_PATTERN.match(posted)
+        self.form_key = posted if FORM_KEY_PATTERN.match(posted) else secrets.token_urlsafe(24)
+        self.fields["task_type"].queryset = TaskType.objects.filter(is_active=True)
+        # Coordinators, and the current user even without the role (an administrator ordering).
+        self.fields["contact_person"].queryset = (
+            User.objects.filter(Q(groups__name=Role.COORDINATOR) | Q(pk=user.pk), is_active=True)
+            .distinct()
+            .order_by("first_name", "last_name", "email")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.form_key_missing:
+            self.add_error(None, _("The form had expired. Check the details and send it again."))
+        if "starts_at" in cleaned:
+            self.instance.starts_at, self.instance.ends_at = cleaned["starts_at"], cleaned["ends_at"]
+        return cleaned
+
+
+class MoveAssignmentForm(TimeRangeForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["date"].label = _("New date")
+
+
+class CancelForm(forms.Form):
+    """Why a booking or a whole assignment is cancelled; "other" needs a word of explanation."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=CancelReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("More about the reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the reason is Other reason."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == CancelReason.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Tell the reason in a few words."))
+        return cleaned
+
+
+class CompleteBookingForm(forms.Form):
+    """After the assignment: did it take place, the hours, the fee and the expenses.
+
+    The fee is filled in with the tariff's fee for the assignment's hours. Left as it is, it follows
+    the tariff for the hours given (3 hours instead of 2 at an hourly tariff is 3 hours' fee); any
+    other amount needs a reason, as the service requires."""
+
+    COMPLETED, NOT_COMPLETED = "completed", "not_completed"
+
+    outcome = forms.ChoiceField(
+        label=_("Did the assignment take place?"),
+        choices=[(COMPLETED, _("Yes, completed")), (NOT_COMPLETED, _("No, not completed"))],
+        widget=forms.RadioSelect,
+    )
+    hours = DecimalInputField(
+        label=_("Hours"), required=False, min_value=Decimal("0.25"), max_value=Decimal("24"), decimal_places=2
+    )
+    fee = DecimalInputField(label=_("Fee (€)"), required=False, min_value=Decimal("0"), max_digits=8, decimal_places=2)
+    fee_waived = forms.BooleanField(label=_("Fee waived"), required=False, help_text=_("The expert declined the fee."))
+    fee_note = forms.CharField(label=_("Reason for changing the fee"), required=False, max_length=300)
+    travel_km = DecimalInputField(
+        label=_("Kilometres driven"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("5000"),
+        decimal_places=1,
+    )
+    ticket_amount = DecimalInputField(
+        label=_("Ticket costs (€)"), required=False, min_value=Decimal("0"), max_digits=8, decimal_places=2
+    )
+    meals = forms.IntegerField(label=_("Meals"), required=False, min_value=0, max_value=10)
+    other_amount = DecimalInputField(
+        label=_("Other costs (€)"), required=False, min_value=Decimal("0"), max_digits=8, decimal_places=2
+    )
+    other_note = forms.CharField(label=_("What the other costs were"), required=False, max_length=200)
+
+    def __init__(self, *args, booking, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        self.assignment = booking.assignment
+        self.default_hours = self.assignment.hours
+        self.default_fee = self.assignment.expected_fee()
+        kwargs.setdefault("initial", {"outcome": self.COMPLETED, "hours": self.default_hours, "fee": self.default_fee})
+        super().__init__(*args, **kwargs)
+        self.fields["fee"].help_text = _(
+            "By the tariff %(tariff)s. If you change only the hours, the fee follows the tariff."
+        ) % {"tariff": self.assignment.tariff}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") != self.COMPLETED:
+            return cleaned
+        hours = cleaned.get("hours") or self.default_hours
+        cleaned["hours"] = hours
+        fee = cleaned.get("fee")
+        if cleaned.get("fee_waived") or fee is None or (fee == self.default_fee and hours != self.default_hours):
+            cleaned["fee"] = None  # by the tariff (or nothing, when waived)
+        elif fee != self.assignment.tariff.fee_for(hours) and not cleaned.get("fee_note", "").strip():
+            self.add_error("fee_note", _("Give a reason when the fee differs from the tariff."))
+        if cleaned.get("other_amount") and not cleaned.get("other_note", "").strip():
+            self.add_error("other_note", _("Tell what the other costs were."))
+        return cleaned
+
+    @property
+    def completed(self) -> bool:
+        return self.cleaned_data["outcome"] == self.COMPLETED
+
+    def expenses(self) -> list[Expense]:
+        """The expense rows that were filled in: kilometres and meals are priced by their tariffs."""
+        data = self.cleaned_data
+        if not self.completed:
+            return []
+        rows = [
+            (ExpenseKind.TRAVEL_KM, data.get("travel_km"), None, ""),
+            (ExpenseKind.TICKET, Decimal("1") if data.get("ticket_amount") else None, data.get("ticket_amount"), ""),
+            (ExpenseKind.MEAL, Decimal(data["meals"]) if data.get("meals") else None, None, ""),
+            (ExpenseKind.OTHER, Decimal("1") if data.get("other_amount") else None, data.get("other_amount"), ""),
+        ]
+        expenses = [Expense(kind, quantity, amount) for kind, quantity, amount, _note in rows if quantity]
+        for expense in expenses:
+            if expense.kind == ExpenseKind.OTHER:
+                expense.note = data.get("other_note", "").strip()
+        return expenses
+
+
+class OrdererFeedbackForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your feedback to the expert"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Private: only the expert and the coordinators see it. It is never a public rating."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MonthForm(forms.Form):
+    """The list's month: 2026-11 (what a month picker sends) or 11.2026 / 11/2026 typed by hand."""
+
+    month = forms.CharField(label=_("Month"), required=False, max_length=10)
+
+    def clean_month(self) -> date | None:
+        value = self.cleaned_data["month"].strip()
+        if not value:
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value) or re.fullmatch(r"(\d{1,2})[./](\d{4})", value)
+        if match:
+            year, month = match.groups() if len(match.group(1)) == 4 else reversed(match.groups())
+            if 1 <= int(month) <= 12 and 2000 <= int(year) <= 2100:
+                return date(int(year), int(month), 1)
+        raise forms.ValidationError(_("Give the month as 11.2026 or 2026-11."), code="invalid")

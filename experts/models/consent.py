@@ -1,0 +1,52 @@
+"""Consent to process health-related data (GDPR art. 9): the versioned text and each consent given."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsentText(models.Model):
+    """The versioned text of the consent to process health-related data (GDPR art. 9).
+
+    Publishing a new version asks every expert again: a profile is listed only while its consent
+    is for the newest published version.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    @classmethod
+    def current(cls) -> "ConsentText | None":
+        return cls.objects.filter(published_at__lte=timezone.now()).order_by("-version").first()
+
+
+class Consent(models.Model):
+    """One consent given (and maybe withdrawn): the history the county must be able to show."""
+
+    profile = models.ForeignKey("experts.ExpertProfile", on_delete=models.CASCADE, related_name="consents")
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, verbose_name=_("consent text"))
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "text"], condition=Q(withdrawn_at__isnull=True), name="expert_one_open_consent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} – {self.text}"

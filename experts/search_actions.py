@@ -1,0 +1,28 @@
+"""What another app adds to the coordinators' search page, without the expert bank importing it.
+
+The search finds experts; booking them is the bookings app's (which `experts` must not import: the
+layers in pyproject.toml). bookings registers a provider in its AppConfig.ready(). Given the request,
+a provider returns context for the page, in which it may name templates that the search includes:
+`search_banner` (above the conditions), `search_hidden` (hidden inputs kept with the conditions) and
+`card_action` (each result card's action; `profile` is the card's expert).
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest
+
+SearchActionProvider = Callable[[HttpRequest], dict]
+
+_providers: list[SearchActionProvider] = []
+
+
+def register_search_action_provider(provider: SearchActionProvider) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def search_action_context(request: HttpRequest) -> dict:
+    context: dict = {}
+    for provider in _providers:
+        context.update(provider(request))
+    return context
