@@ -1,5 +1,7 @@
 # Two commands on a fresh machine: `make run` and `make test`. Only Python 3.11+ and make are needed.
-PYTHON ?= python3.11
+# The newest python3.13 / 3.12 / 3.11 on the PATH, else python3 if it is 3.11 or newer (PYTHON=... overrides).
+PYTHON ?= $(shell for v in 3.13 3.12 3.11; do command -v python$$v >/dev/null 2>&1 && python$$v -c '' 2>/dev/null && { echo python$$v; exit; }; done; \
+	python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -9,7 +11,7 @@ DEVSTACK := $(PY) scripts/devstack.py
 .PHONY: run test lint format messages bench totp manage lock screenshots clean reset-demo
 
 $(STAMP): requirements.txt requirements-dev.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
+	@test -n "$(PYTHON)" && command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 or newer is needed (3.11, 3.12 and 3.13 were tried): install it, or set PYTHON=/path/to/python3"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -21,9 +23,10 @@ run: $(STAMP) ## migrate, load demo data, run web + Celery worker + beat (embedd
 test: $(STAMP) ## the whole pytest suite against PostgreSQL
 	$(DEVSTACK) test $(ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff, and the one-way dependencies between apps (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

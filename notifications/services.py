@@ -13,6 +13,7 @@ How "exactly once in effect" is kept:
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -131,10 +132,12 @@ def claim_due_notifications(*, batch_size: int, now: datetime | None = None) -> 
     return ids, token
 
 
-def sweep_due_notifications(*, batch_size: int | None = None, now: datetime | None = None) -> int:
-    """Claim due rows and enqueue one send task each. Returns how many were claimed and enqueued."""
-    from .tasks import send_notification_task
-
+def sweep_due_notifications(
+    *, enqueue: Callable[[int, str], object], batch_size: int | None = None, now: datetime | None = None
+) -> int:
+    """Claim due rows and enqueue one send each: `enqueue(notification_id, claim_token)`, which is
+    tasks.send_notification_task.delay (passed in by the task, so that this module does not import
+    tasks, which imports it). Returns how many were claimed and enqueued."""
     batch_size = batch_size or settings.KP_NOTIFICATION_SWEEP_BATCH
     release_expired_claims(now=now)
     ids, token = claim_due_notifications(batch_size=batch_size, now=now)
@@ -142,7 +145,7 @@ def sweep_due_notifications(*, batch_size: int | None = None, now: datetime | No
     # If the broker is down, give the rest back at once rather than waiting for the claims to expire.
     for position, notification_id in enumerate(ids):
         try:
-            send_notification_task.delay(notification_id, str(token))
+            enqueue(notification_id, str(token))
         except Exception as error:  # noqa: BLE001  (any broker failure: kombu, redis, OS errors)
             unsent = ids[position:]
             Notification.objects.filter(pk__in=unsent, claim_token=token, status=Status.SENDING).update(

@@ -8,7 +8,7 @@ def sweep_due_notifications_task() -> int:
     """Run by beat every minute. While a full batch was claimed, sweep again at once for the backlog."""
     from django.conf import settings
 
-    claimed = services.sweep_due_notifications()
+    claimed = services.sweep_due_notifications(enqueue=send_notification_task.delay)
     if claimed >= settings.KP_NOTIFICATION_SWEEP_BATCH:
         sweep_due_notifications_task.delay()
     return claimed

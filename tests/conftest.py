@@ -30,6 +30,34 @@ def pytest_configure(config):
     settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A test database of this run's own while another run uses the usual one (two terminals, or an
+    editor's test runner beside `make test`): both reuse their database (--reuse-db), and neither
+    drops or flushes the other's. The first free slot's lock is held until the process ends."""
+    import fcntl
+
+    from pytest_django.fixtures import _set_suffix_to_test_databases
+
+    locks = Path(settings.DATA_DIR) / "test-db-locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    for slot in range(16):
+        handle = (locks / f"{slot}.lock").open("w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _DB_SLOT_LOCKS.append(handle)
+        if slot:
+            _set_suffix_to_test_databases(suffix=f"run{slot}")
+        return
+    pytest.exit("16 test runs are using the test databases at once", returncode=3)
+
+
+_DB_SLOT_LOCKS: list = []
+
+
 def skip_or_fail(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"required service missing (KP_REQUIRE_SERVICES=1): {reason}")

@@ -2,7 +2,7 @@
 
 import functools
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
@@ -13,9 +13,6 @@ from django.db.models.functions import Lower
 from ..text_search import WEBSEARCH_SYNTAX, allowed_edits, edit_distance, search_terms
 from .choices import Relation
 from .taxonomies import ExperienceArea, Language, Municipality, Organisation, TaskType, Taxonomy, taxonomy_lists
-
-if TYPE_CHECKING:
-    from .profiles import ExpertProfile
 
 # of "vertaisryhmä".
 LABEL_SHORTLIST_SIMILARITY = 0.3
@@ -199,7 +196,7 @@ class HeldExperience(NamedTuple):
 SEARCH_COLUMNS = ("search_document", "search_text", "heading_document")
 
 
-def attach_facet_lists(profiles: list["ExpertProfile"], lists: dict[str, list[Taxonomy]]) -> list["ExpertProfile"]:
+def attach_facet_lists(profiles: list, lists: dict[str, list[Taxonomy]]) -> list:
     """Give search result cards what for_list()'s prefetches give other pages (`experience_list`,
     `task_list`, `language_list`, `municipality_list`), read from the profiles' facets (the very data
     the search matched) and `lists` (taxonomy_lists()). No query: a prefetch made a model instance

@@ -41,7 +41,7 @@ def test_two_sweepers_at_once_send_each_row_exactly_once(monkeypatch, settings):
     def sweeper():
         barrier.wait()
         try:
-            while sweep_due_notifications():
+            while sweep_due_notifications(enqueue=send_notification_task.delay):
                 pass
         finally:
             connection.close()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from kokemuspankki.celery import app as celery_app
 from notifications.models import Notification, Status
 from notifications.services import schedule_notification, sweep_due_notifications
+from notifications.tasks import send_notification_task
 from tests.conftest import database_url_for_subprocess, free_port, skip_or_fail
 from tests.factories import UserFactory
 
@@ -164,7 +165,7 @@ def sweep_until_all_sent(count: int, timeout: float, log: Path | None = None) ->
             statuses = Counter(Notification.objects.values_list("status", flat=True))
             tail = log.read_text(errors="replace")[-4000:] if log and log.exists() else ""
             pytest.fail(f"not all sent in {timeout} s: {statuses}\nworker log (end):\n{tail}")
-        sweep_due_notifications()
+        sweep_due_notifications(enqueue=send_notification_task.delay)
         time.sleep(0.3)
 
 
@@ -186,7 +187,7 @@ def test_killing_the_worker_mid_send_loses_nothing_and_duplicates_at_most_once_p
     deadline = time.monotonic() + 120
     while Notification.objects.filter(status=Status.SENT).count() < 200:
         assert time.monotonic() < deadline
-        sweep_due_notifications()
+        sweep_due_notifications(enqueue=send_notification_task.delay)
         time.sleep(0.4)
         sent = Notification.objects.filter(status=Status.SENT).count()
         if kills < 3 and sent >= 40 * (kills + 1):
@@ -210,9 +211,11 @@ def test_restarting_redis_during_sweeps_loses_nothing(workers, broker, settings,
     settings.KP_NOTIFICATION_SWEEP_BATCH = 50
     make_due(200)
     workers.start()
-    sweep_due_notifications()  # the first batch is queued in Redis...
+    sweep_due_notifications(enqueue=send_notification_task.delay)  # the first batch is queued in Redis...
     broker.stop()  # ...and lost with it
-    assert sweep_due_notifications() == 0  # the broker is down: nothing is claimed for good
+    assert (
+        sweep_due_notifications(enqueue=send_notification_task.delay) == 0
+    )  # the broker is down: nothing is claimed for good
     assert Notification.objects.filter(status=Status.SENT).count() < 200
     broker.start()
     sweep_until_all_sent(200, timeout=120, log=tmp_path / "worker.log")

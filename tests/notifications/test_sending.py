@@ -39,7 +39,7 @@ def due(person, kind="tests.reminder", minutes_ago=1, **kwargs):
 
 
 def sweep_and_send(enqueued):
-    sweep_due_notifications()
+    sweep_due_notifications(enqueue=send_notification_task.delay)
     results = [send_notification(notification_id=nid, claim_token=token) for nid, token in enqueued]
     enqueued.clear()
     return results
@@ -51,7 +51,7 @@ def test_sweep_claims_due_rows_and_the_task_sends_them(person, enqueued):
     later = schedule_notification(
         kind="tests.event", target=person, recipient=person, due_at=timezone.now() + timedelta(hours=1)
     )
-    assert sweep_due_notifications() == 1
+    assert sweep_due_notifications(enqueue=send_notification_task.delay) == 1
     assert [nid for nid, _ in enqueued] == [notification.pk]
     notification.refresh_from_db()
     assert notification.status == Status.SENDING and notification.attempts == 1
@@ -68,7 +68,7 @@ def test_sweep_claims_due_rows_and_the_task_sends_them(person, enqueued):
 @pytest.mark.django_db
 def test_a_repeated_or_stale_task_sends_nothing(person, enqueued):
     notification = due(person)
-    sweep_due_notifications()
+    sweep_due_notifications(enqueue=send_notification_task.delay)
     token = enqueued[0][1]
     assert send_notification(notification_id=notification.pk, claim_token=token) == "sent"
     assert send_notification(notification_id=notification.pk, claim_token=token) == "stale"
@@ -85,9 +85,9 @@ def test_a_task_that_outwaited_its_claim_still_sends_once(person, enqueued, sett
     # claimed the row again: the first task sends it, and the second one finds it sent.
     notification = due(person)
     assert notification.status == Status.PENDING
-    sweep_due_notifications()
+    sweep_due_notifications(enqueue=send_notification_task.delay)
     later = timezone.now() + timedelta(seconds=settings.KP_NOTIFICATION_CLAIM_SECONDS + 1)
-    assert sweep_due_notifications(now=later) == 1
+    assert sweep_due_notifications(enqueue=send_notification_task.delay, now=later) == 1
     (first, old_token), (_, new_token) = enqueued
     assert old_token != new_token
     assert send_notification(notification_id=first, claim_token=old_token) == "sent"
@@ -98,19 +98,19 @@ def test_a_task_that_outwaited_its_claim_still_sends_once(person, enqueued, sett
 @pytest.mark.django_db
 def test_a_task_for_a_released_due_row_takes_it(person, enqueued, settings):
     notification = due(person)
-    sweep_due_notifications()
+    sweep_due_notifications(enqueue=send_notification_task.delay)
     later = timezone.now() + timedelta(seconds=settings.KP_NOTIFICATION_CLAIM_SECONDS + 1)
     release_expired_claims(now=later)  # released, and no sweep has claimed it again yet
     assert send_notification(notification_id=notification.pk, claim_token=enqueued[0][1]) == "sent"
     notification.refresh_from_db()
     assert notification.status == Status.SENT and notification.attempts == 2
-    assert sweep_due_notifications() == 0
+    assert sweep_due_notifications(enqueue=send_notification_task.delay) == 0
 
 
 @pytest.mark.django_db
 def test_a_task_for_a_row_moved_later_or_cancelled_sends_nothing(person, enqueued, settings):
     moved, cancelled = due(person), due(person, kind="tests.event")
-    sweep_due_notifications()
+    sweep_due_notifications(enqueue=send_notification_task.delay)
     # The claims expired (the worker was slow); meanwhile one row moved to later, one was cancelled.
     release_expired_claims(now=timezone.now() + timedelta(seconds=settings.KP_NOTIFICATION_CLAIM_SECONDS + 1))
     assert reschedule_notifications(target=person, kind=moved.kind, due_at=timezone.now() + timedelta(hours=2)) == 1
@@ -146,10 +146,10 @@ def test_failed_delivery_retries_with_backoff_then_gives_up(person, enqueued, mo
 @pytest.mark.django_db
 def test_a_claim_whose_worker_died_returns_to_pending(person, enqueued, settings):
     notification = due(person)
-    sweep_due_notifications()
+    sweep_due_notifications(enqueue=send_notification_task.delay)
     enqueued.clear()  # the worker "died": the task never ran
     later = timezone.now() + timedelta(seconds=settings.KP_NOTIFICATION_CLAIM_SECONDS + 1)
-    assert sweep_due_notifications(now=later) == 1
+    assert sweep_due_notifications(enqueue=send_notification_task.delay, now=later) == 1
     notification.refresh_from_db()
     assert notification.status == Status.SENDING and notification.attempts == 2
     assert send_notification(notification_id=notification.pk, claim_token=enqueued[0][1]) == "sent"
@@ -164,7 +164,7 @@ def test_broker_down_during_sweep_returns_rows_to_pending(person, monkeypatch):
 
     monkeypatch.setattr(send_notification_task, "delay", broker_down)
     notification = due(person)
-    assert sweep_due_notifications() == 0
+    assert sweep_due_notifications(enqueue=send_notification_task.delay) == 0
     notification.refresh_from_db()
     assert notification.status == Status.PENDING and notification.attempts == 0
 

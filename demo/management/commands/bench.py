@@ -35,6 +35,7 @@ from experts.models import ExpertProfile
 from experts.views.search import CappedPaginator
 from notifications.models import Notification, Status
 from notifications.services import sweep_due_notifications
+from notifications.tasks import send_notification_task
 
 BENCH_DOMAIN = expert_bench.BENCH_DOMAIN
 
@@ -156,7 +157,7 @@ class Command(BaseCommand):
             while rows.filter(status=Status.SENT).count() < count:
                 if time.monotonic() - started > 1800:
                     raise RuntimeError("bench did not finish in 30 minutes")
-                if not sweep_due_notifications():
+                if not sweep_due_notifications(enqueue=send_notification_task.delay):
                     time.sleep(0.1)
             elapsed = time.monotonic() - started
         finally:
