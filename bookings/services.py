@@ -100,9 +100,13 @@ def _notify(kind: str, booking: Booking, *, recipient=None, due_at: datetime | N
 
 
 @transaction.atomic
-def create_assignment(*, form, actor) -> Assignment:
+def create_assignment(*, form, actor, purpose=None) -> Assignment:
+    """A new assignment from the coordinator's form. `purpose`: what it is for, when another app
+    books experts through this chain (a training session, a hearing's workshop or client panel)."""
     assignment = form.save(commit=False)
     assignment.created_by = actor
+    if purpose is not None:
+        assignment.purpose = purpose
     assignment.full_clean()
     assignment.save()
     return assignment
