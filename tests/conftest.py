@@ -28,6 +28,9 @@ def pytest_configure(config):
     settings.CACHES = {alias: {**config, "KEY_PREFIX": prefix} for alias, config in settings.CACHES.items()}
     # Templates of the kinds that tests register (tests/templates/tests/...).
     settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]
+    # A fast hasher: PBKDF2's million rounds cost every UserFactory and every form sign-in a good part
+    # of a second on a small machine. Tests check who may sign in, not the strength of the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -101,6 +104,22 @@ def coordinator(db):
 @pytest.fixture
 def expert(db):
     return UserFactory(role="expert")
+
+
+@pytest.fixture
+def profile(expert):
+    """The `expert` user's own, completed profile (test modules may define a richer one)."""
+    from tests.factories import ExpertProfileFactory
+
+    return ExpertProfileFactory(user=expert, onboarding_step=6)
+
+
+@pytest.fixture
+def signed_in(client, expert):
+    """The expert signed in, with English pages so that assertions read the msgids."""
+    client.force_login(expert)
+    client.cookies["kp_language"] = "en"
+    return client
 
 
 @pytest.fixture
