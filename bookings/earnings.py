@@ -9,12 +9,12 @@ from decimal import Decimal
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from experts.models import ExpertProfile
 
 from .models import Assignment, Booking, BookingStatus
+from .money import format_money
 
 
 @dataclass
@@ -95,24 +95,18 @@ def limit_warnings(profile: ExpertProfile, fee: Decimal, earned: Earnings, *, fo
     """The warnings of earnings_warnings() for a fee on top of `earned` (the month and year it falls in)."""
     if for_expert:
         texts = (
-            _(
-                "The fee of %(fee)s € would take your earnings this month to %(total)s €, "
-                "over your limit of %(limit)s €."
-            ),
-            _(
-                "The fee of %(fee)s € would take your earnings this year to %(total)s €, "
-                "over your limit of %(limit)s €."
-            ),
+            _("The fee of %(fee)s would take your earnings this month to %(total)s, over your limit of %(limit)s."),
+            _("The fee of %(fee)s would take your earnings this year to %(total)s, over your limit of %(limit)s."),
         )
     else:
         texts = (
             _(
-                "The fee of %(fee)s € would take %(name)s's earnings this month to %(total)s €, "
-                "over their limit of %(limit)s €."
+                "%(name)s: the fee of %(fee)s would take their earnings this month to %(total)s, "
+                "over their limit of %(limit)s."
             ),
             _(
-                "The fee of %(fee)s € would take %(name)s's earnings this year to %(total)s €, "
-                "over their limit of %(limit)s €."
+                "%(name)s: the fee of %(fee)s would take their earnings this year to %(total)s, "
+                "over their limit of %(limit)s."
             ),
         )
     warnings = []
@@ -122,7 +116,7 @@ def limit_warnings(profile: ExpertProfile, fee: Decimal, earned: Earnings, *, fo
     ]:
         if limit is not None and so_far + fee > limit:
             amounts = {"fee": fee, "total": so_far + fee, "limit": limit}
-            # In the reader's number format: 170,00 in Finnish and Swedish, 170.00 in English.
-            amounts = {key: number_format(value, 2) for key, value in amounts.items()}
+            # As amounts are shown everywhere: 1 170,00 € in Finnish and Swedish, €1,170.00 in English.
+            amounts = {key: format_money(value) for key, value in amounts.items()}
             warnings.append(text % {"name": profile.display_name, **amounts})
     return warnings

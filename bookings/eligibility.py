@@ -19,19 +19,42 @@ def lock_expert(profile_id: int) -> None:
     """Hold the expert's profile row until the transaction ends. FOR NO KEY UPDATE: it waits for
     another confirmation of the same expert, but not for an invitation being inserted (a foreign
     key takes only a key-share lock)."""
-    list(ExpertProfile.objects.select_for_update(no_key=True).filter(pk=profile_id).values_list("pk", flat=True))
+    lock_experts([profile_id])
+
+
+def lock_experts(profile_ids) -> None:
+    """lock_expert() for several experts (moving an assignment with more than one confirmed), in id
+    order: two moves that share experts then wait for each other instead of deadlocking."""
+    rows = ExpertProfile.objects.select_for_update(no_key=True).filter(pk__in=set(profile_ids)).order_by("pk")
+    list(rows.values_list("pk", flat=True))
 
 
 def unbookable_reason(profile: ExpertProfile, assignment: Assignment, *, ignore: Booking | None = None) -> str:
     """Why `profile` cannot be booked for `assignment` (translated), or "" when they can."""
-    day = timezone.localdate(assignment.starts_at)
     if not ExpertProfile.objects.listed().filter(pk=profile.pk).exists():
         return _("The expert has not given the current consent or has left the expert bank.")
     if profile.status == ProfileStatus.LEFT:
         return _("The expert has left the expert bank.")
+    day = timezone.localdate(assignment.starts_at)
     if profile.status == ProfileStatus.PAUSED and (profile.paused_until is None or profile.paused_until >= day):
         return _("The expert has paused their assignments.")
-    if BlockedPeriod.objects.filter(profile=profile, start__lte=day, end__gte=day).exists():
+    reason = unavailable_reason(profile, assignment, ignore=ignore)
+    if reason:
+        return reason
+    overlapping = Booking.objects.holding().filter(expert=profile, during__overlap=booking_range(assignment))
+    if overlapping.exclude(pk=getattr(ignore, "pk", None)).exists():
+        return _("The expert already has an assignment at that time.")
+    return ""
+
+
+def unavailable_reason(profile: ExpertProfile, assignment: Assignment, *, ignore: Booking | None = None) -> str:
+    """Why `profile` cannot take `assignment` at its time (translated): blocked dates or the monthly
+    cap; "" when they can. Also asked for the confirmed experts when an assignment moves
+    (services.move_assignment), where a pause is not: it stops new assignments, not the ones agreed.
+    The reasons name no health data: a blocked period's note is the expert's own."""
+    day = timezone.localdate(assignment.starts_at)
+    last_day = timezone.localdate(assignment.ends_at)
+    if BlockedPeriod.objects.filter(profile=profile, start__lte=last_day, end__gte=day).exists():
         return _("The expert is not available on that date.")
     if profile.monthly_cap is not None:
         month = Booking.objects.holding().of_expert(profile).in_month(day).exclude(pk=getattr(ignore, "pk", None))
@@ -39,9 +62,6 @@ def unbookable_reason(profile: ExpertProfile, assignment: Assignment, *, ignore:
             return _("The expert's monthly limit of %(cap)s assignments is already reached.") % {
                 "cap": profile.monthly_cap
             }
-    overlapping = Booking.objects.holding().filter(expert=profile, during__overlap=booking_range(assignment))
-    if overlapping.exclude(pk=getattr(ignore, "pk", None)).exists():
-        return _("The expert already has an assignment at that time.")
     return ""
 
 

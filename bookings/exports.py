@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from experts.forms_profile import BoundedDateField, DateInput
 from experts.models import ExpertProfile
 
 from .models import Booking, BookingStatus
@@ -31,8 +32,8 @@ class ExportFilterForm(forms.Form):
     """Bound to the query string, with this month filled in where the period is missing, so that a
     bare link to the file gives this month's rows."""
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = BoundedDateField(label=_("From"), widget=DateInput())
+    end = BoundedDateField(label=_("Until"), widget=DateInput())
     expert = ExpertChoiceField(
         label=_("Expert"),
         queryset=ExpertProfile.objects.none(),

@@ -7,21 +7,22 @@ language. Times are wall-clock times in Helsinki (settings.TIME_ZONE).
 
 import re
 import secrets
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from django import forms
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from experts.forms_profile import DateInput, TimeInput
+from experts.forms_profile import BoundedDateField, DateInput, TimeInput
 from experts.models import TaskType
 
 from .models import Assignment, CancelReason, ExpenseKind
+from .money import MoneyField, typed_decimal
 from .services import Expense
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
@@ -30,15 +31,19 @@ FORM_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class DecimalInputField(forms.DecimalField):
-    """A decimal typed as 12,50 or 12.50 in any page language; shown in the page's own format."""
+    """A decimal (hours, kilometres) typed as 1,5 or 1.5 in any page language, read as MoneyField
+    reads euros; shown in the page's own format."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("localize", True)  # a text input (not type=number) in the page's format
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace("\xa0", "").replace(" ", "").replace(",", ".")
+        if isinstance(value, str) and value.strip():
+            number = typed_decimal(value)
+            if number is None:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = number
         return super().to_python(value)
 
     def widget_attrs(self, widget):
@@ -56,12 +61,34 @@ class RedisplayParsedMixin:
             return data
 
 
-class PickerDateField(RedisplayParsedMixin, forms.DateField):
+class PickerDateField(RedisplayParsedMixin, BoundedDateField):
     pass
 
 
 class PickerTimeField(RedisplayParsedMixin, forms.TimeField):
     pass
+
+
+# The hour Finnish clocks skip in spring (EU rule: at 01.00 UTC, 3.00 becomes 4.00), for the message.
+SPRING_GAP = (time(3), time(4))
+
+
+def helsinki_time(day: date, clock: time) -> datetime | None:
+    """The moment a Helsinki wall-clock time names, or None in the hour the clocks skip in spring
+    (the last Sunday of March, 3.00–3.59): such a moment would be saved an hour later than typed, and
+    an assignment from 2.30 to 3.30 would end before it starts (the database refuses that).
+
+    The hour the clocks repeat in autumn (the last Sunday of October, 3.00–3.59) is read as its first
+    pass, in summer time (fold=0): every time of that day then lies in the order it is written in, so
+    an end after the start on the clock is also after it in fact.
+
+    The moment is returned in UTC: two Helsinki datetimes subtract as wall-clock times (2.00 to 5.00
+    on the autumn night would be 3 hours, not 4)."""
+    helsinki = timezone.get_default_timezone()
+    moment = datetime.combine(day, clock, tzinfo=helsinki).astimezone(UTC)
+    if moment.astimezone(helsinki).replace(tzinfo=None) != datetime.combine(day, clock):
+        return None  # the round trip through UTC lands elsewhere: a time that does not exist
+    return moment
 
 
 class TimeRangeForm(forms.Form):
@@ -78,16 +105,24 @@ class TimeRangeForm(forms.Form):
         cleaned = super().clean()
         day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
         if day and start and end:
-            helsinki = timezone.get_default_timezone()
-            starts_at = timezone.make_aware(datetime.combine(day, start), helsinki)
+            starts_at, ends_at = helsinki_time(day, start), helsinki_time(day, end)
             if end <= start:
                 self.add_error("end_time", _("The end time must be after the start time."))
+            elif starts_at is None or ends_at is None:
+                skipped, resumes = (formats.time_format(clock, "TIME_FORMAT") for clock in SPRING_GAP)
+                self.add_error(
+                    "start_time" if starts_at is None else "end_time",
+                    _(
+                        "This time does not exist in Finland: the clocks go forward from %(skipped)s to "
+                        "%(resumes)s that night. Choose a time before %(skipped)s or from %(resumes)s on."
+                    )
+                    % {"skipped": skipped, "resumes": resumes},
+                )
             elif starts_at <= timezone.now():
                 field = "start_time" if day == timezone.localdate() else "date"
                 self.add_error(field, _("The assignment cannot start in the past."))
             else:
-                cleaned["starts_at"] = starts_at
-                cleaned["ends_at"] = timezone.make_aware(datetime.combine(day, end), helsinki)
+                cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
         return cleaned
 
     @staticmethod
@@ -214,7 +249,7 @@ class CompleteBookingForm(forms.Form):
     hours = DecimalInputField(
         label=_("Hours"), required=False, min_value=Decimal("0.25"), max_value=Decimal("24"), decimal_places=2
     )
-    fee = DecimalInputField(label=_("Fee (€)"), required=False, min_value=Decimal("0"), max_digits=8, decimal_places=2)
+    fee = MoneyField(label=_("Fee (€)"), required=False)
     fee_waived = forms.BooleanField(label=_("Fee waived"), required=False, help_text=_("The expert declined the fee."))
     fee_note = forms.CharField(label=_("Reason for changing the fee"), required=False, max_length=300)
     travel_km = DecimalInputField(
@@ -224,13 +259,9 @@ class CompleteBookingForm(forms.Form):
         max_value=Decimal("5000"),
         decimal_places=1,
     )
-    ticket_amount = DecimalInputField(
-        label=_("Ticket costs (€)"), required=False, min_value=Decimal("0"), max_digits=8, decimal_places=2
-    )
+    ticket_amount = MoneyField(label=_("Ticket costs (€)"), required=False)
     meals = forms.IntegerField(label=_("Meals"), required=False, min_value=0, max_value=10)
-    other_amount = DecimalInputField(
-        label=_("Other costs (€)"), required=False, min_value=Decimal("0"), max_digits=8, decimal_places=2
-    )
+    other_amount = MoneyField(label=_("Other costs (€)"), required=False)
     other_note = forms.CharField(label=_("What the other costs were"), required=False, max_length=200)
 
     def __init__(self, *args, booking, **kwargs):

@@ -4,17 +4,14 @@ assignment, private feedback on the arrangements, and the expert's own earnings 
 The forms only validate; views/booking_expert.py hands the cleaned values to services_booking.
 """
 
-import re
-from decimal import Decimal
-
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from experts.forms_profile import ProfileSectionMixin
 from experts.models import ExpertProfile
 
 from .models import CancelReason, CheckIn
+from .money import MoneyField
 
 ACCEPT, DECLINE = "accept", "decline"
 # An expert cancels for their own reasons; "no longer needed" and "moved" are the orderer's.
@@ -84,50 +81,16 @@ class PrivateFeedbackForm(forms.Form):
     )
 
 
-class EuroField(forms.DecimalField):
-    """Euros as people type them, in any page language: "800,50", "800.50", "1 200,50 €". The saved
-    value is shown in the page language's format, so a Finnish page shows "800,50"."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-    default_error_messages = {
-        "invalid": _("Enter the amount in euros, for example 800,50."),
-        "min_value": _("The amount cannot be negative."),
-        "max_digits": _("The amount is too large."),
-        "max_whole_digits": _("The amount is too large."),
-        "max_decimal_places": _("Give the amount to the cent at most, for example 800,50."),
-    }
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s€]", "", value)  # \s covers the no-break spaces of "1 200,50"
-            if "," in value and "." in value:
-                # Both separators: the last one is the decimal one ("1,200.50", "1.200,50").
-                grouping = "." if value.rfind(",") > value.rfind(".") else ","
-                value = value.replace(grouping, "")
-            value = value.replace(",", ".")  # the Finnish decimal comma
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return formats.number_format(value, decimal_pos=2)
-        return value
-
-
 class EarningsLimitsForm(ProfileSectionMixin, forms.ModelForm):
-    monthly_earnings_limit = EuroField(
+    monthly_earnings_limit = MoneyField(
         label=_("My monthly earnings limit (€)"),
         required=False,
-        min_value=Decimal("0"),
-        max_digits=8,
-        decimal_places=2,
         help_text=_("Leave empty if you do not want a monthly limit."),
     )
-    yearly_earnings_limit = EuroField(
+    yearly_earnings_limit = MoneyField(
         label=_("My yearly earnings limit (€)"),
         required=False,
-        min_value=Decimal("0"),
         max_digits=9,
-        decimal_places=2,
         help_text=_("Leave empty if you do not want a yearly limit."),
     )
 

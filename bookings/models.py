@@ -18,13 +18,15 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import ExpertProfile, TaskType
 from notifications.calendar import CalendarEvent
+
+from .money import format_money
 
 CENTS = Decimal("0.01")
 
@@ -58,7 +60,7 @@ class Tariff(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="tariff_amount_not_negative")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.amount} €)"
+        return f"{self.name} ({format_money(self.amount)})"  # in the reader's language: 25,00 €
 
     def fee_for(self, hours: Decimal) -> Decimal:
         """The fee of one assignment at this tariff: hours × the hourly price, or the price itself."""
@@ -94,13 +96,34 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(purpose_type=ContentType.objects.get_for_model(purpose), purpose_id=purpose.pk)
 
     def for_list(self):
+        """The coordinator's list of a month's assignments, each with its experts."""
         return self.select_related("task_type", "contact_person", "tariff").prefetch_related(
             Prefetch("bookings", queryset=Booking.objects.select_related("expert").order_by("pk"))
         )
 
+    def for_detail(self):
+        """The coordinator's page of one assignment; its bookings come from BookingQuerySet.for_detail_rows()."""
+        return self.select_related("task_type", "contact_person", "tariff", "created_by")
+
     def in_month(self, day):
         start, end = month_of(day)
         return self.filter(starts_at__date__gte=start, starts_at__date__lt=end)
+
+    def offered_to(self, profile):
+        """Assignments open to every expert who offers their task type: the ones `profile` may volunteer for."""
+        return self.filter(open_to_all=True, task_type__in=profile.task_types.all())
+
+    def to_volunteer_for(self, profile, now):
+        """The cards of "My assignments": offered to `profile`, still looking for experts, not begun,
+        and not already theirs (invited, volunteered or declined), the soonest first."""
+        on_it = Booking.objects.filter(assignment=OuterRef("pk"), expert=profile)
+        return (
+            self.offered_to(profile)
+            .filter(status=AssignmentStatus.OPEN, starts_at__gt=now)
+            .exclude(Exists(on_it))
+            .select_related("task_type", "tariff")
+            .order_by("starts_at", "pk")
+        )
 
 
 class Assignment(models.Model):
@@ -248,10 +271,28 @@ class BookingQuerySet(models.QuerySet):
             .values("expert")
         )
 
-    def for_list(self):
-        return self.select_related("assignment__task_type", "assignment__contact_person", "expert").order_by(
+    def for_expert_list(self):
+        """The expert's "My assignments": their bookings (of_expert()) by the assignment's time."""
+        return self.select_related("assignment__task_type", "assignment__tariff").order_by(
             "assignment__starts_at", "pk"
         )
+
+    def for_expert_page(self):
+        """One booking on the expert's own page, with what it shows of the assignment."""
+        return self.select_related("assignment__task_type", "assignment__contact_person", "assignment__tariff")
+
+    def for_detail_rows(self):
+        """The bookings table of the coordinator's assignment page: the expert, the check-in, the
+        expense lines and the private feedback of each."""
+        return (
+            self.select_related("expert", "check_in")
+            .prefetch_related("expense_lines", "private_feedback")
+            .order_by("pk")
+        )
+
+    def for_action(self):
+        """A booking that a coordinator's action (confirm, cancel, complete) changes and names."""
+        return self.select_related("assignment__tariff", "expert")
 
 
 class Booking(models.Model):

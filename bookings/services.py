@@ -26,7 +26,7 @@ from experts.models import ExpertProfile
 from notifications.services import cancel_notifications, reschedule_notifications, schedule_notification
 
 from .earnings import earnings_warnings
-from .eligibility import booking_range, lock_expert, unbookable_reason
+from .eligibility import booking_range, lock_expert, lock_experts, unavailable_reason, unbookable_reason
 from .models import (
     HOLDING,
     PENDING,
@@ -86,6 +86,12 @@ def _fresh(booking: Booking, assignment: Assignment | None = None) -> Booking:
         assignment.tariff = booking.assignment.tariff
         booking.assignment = assignment
     return booking
+
+
+def _refuse_if_begun(assignment: Assignment) -> None:
+    """Answering, volunteering and confirming are for assignments still to come."""
+    if assignment.starts_at <= timezone.now():
+        raise BookingError(_("The assignment has already begun."))
 
 
 def _notify(kind: str, booking: Booking, *, recipient=None, due_at: datetime | None = None) -> None:
@@ -149,6 +155,7 @@ def volunteer_for(*, assignment: Assignment, profile: ExpertProfile) -> Booking:
     existing = Booking.objects.filter(assignment=assignment, expert=profile).first()
     if existing:
         return existing
+    _refuse_if_begun(assignment)
     reason = unbookable_reason(profile, assignment)
     if reason:
         raise BookingError(reason)
@@ -166,10 +173,13 @@ def volunteer_for(*, assignment: Assignment, profile: ExpertProfile) -> Booking:
 
 @transaction.atomic
 def answer_invitation(*, booking: Booking, accept: bool, note: str = "") -> Booking:
-    _lock(booking.assignment)
-    booking = _fresh(booking)
+    assignment = _lock(booking.assignment)
+    booking = _fresh(booking, assignment)
     if booking.status != BookingStatus.INVITED:
         raise BookingError(_("This invitation has already been answered or is no longer open."))
+    # The expert's page stops offering the answer when the assignment begins; a page left open
+    # (or a crafted post) must not accept afterwards, or the coordinator be asked to confirm it.
+    _refuse_if_begun(assignment)
     booking.status = BookingStatus.ACCEPTED if accept else BookingStatus.DECLINED
     booking.answer_note = note
     booking.answered_at = timezone.now()
@@ -194,6 +204,7 @@ def confirm_booking(*, booking: Booking, actor, acknowledge_earnings: bool = Fal
         raise BookingError(_("Only an expert who has accepted can be confirmed."))
     if assignment.status != AssignmentStatus.OPEN:
         raise BookingError(_("The assignment is no longer looking for experts."))
+    _refuse_if_begun(assignment)
     reason = unbookable_reason(booking.expert, assignment, ignore=booking)
     if reason:
         raise BookingError(reason)
@@ -281,12 +292,18 @@ def cancel_assignment(*, assignment: Assignment, reason: str, note: str = "", ac
 @transaction.atomic
 def move_assignment(*, assignment: Assignment, starts_at: datetime, ends_at: datetime, actor) -> Assignment:
     """A new time: the confirmed experts' calendars update (.ics with a higher sequence) and their
-    reminders move. If a confirmed expert already has another assignment then, nothing changes."""
+    reminders move. If the new time does not suit a confirmed expert (another assignment then, their
+    blocked dates, their monthly cap in the new month), nothing changes."""
     assignment = _lock(assignment)
     if assignment.status not in (AssignmentStatus.OPEN, AssignmentStatus.FILLED):
         raise BookingError(_("This assignment can no longer be changed."))
+    # The confirmed experts' locks, as in confirm_booking: a move into another month and a
+    # confirmation there for another assignment would otherwise each see room under the monthly cap.
+    confirmed = assignment.bookings.filter(status=BookingStatus.CONFIRMED)
+    lock_experts(confirmed.values_list("expert_id", flat=True))
     assignment.starts_at, assignment.ends_at = starts_at, ends_at
     assignment.full_clean()
+    _refuse_unavailable(assignment, confirmed.select_related("expert"))
     assignment.save(update_fields=["starts_at", "ends_at", "updated_at"])
     try:
         with transaction.atomic():
@@ -306,6 +323,19 @@ def move_assignment(*, assignment: Assignment, starts_at: datetime, ends_at: dat
         )
         reschedule_notifications(target=booking, kind="bookings.changed", due_at=timezone.now(), include_sent=True)
     return assignment
+
+
+def _refuse_unavailable(assignment: Assignment, confirmed) -> None:
+    """A new time must suit every confirmed expert: not on their blocked dates, not over their
+    monthly cap in the new month. Another assignment at that time is the exclusion constraint's."""
+    problems = [
+        _("%(name)s cannot take the assignment at the new time. %(reason)s")
+        % {"name": booking.expert.display_name, "reason": reason}
+        for booking in confirmed
+        if (reason := unavailable_reason(booking.expert, assignment, ignore=booking))
+    ]
+    if problems:
+        raise BookingError(" ".join([_("The time was not changed."), *problems]))
 
 
 @dataclass

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings import services as booking_services
+from bookings.eligibility import booking_range
 from bookings.models import Assignment, Booking, ExpenseKind, Tariff, TariffKind
 from bookings.services import BookingError, Expense
 from experts.models import BlockedPeriod, ExpertProfile, TaskType
@@ -32,6 +33,7 @@ from .experts import DEMO_EXPERT_EMAIL
 COORDINATOR_EMAIL = DEMO_USERS[0][0]
 AINO_MONTHLY_EARNINGS_LIMIT = Decimal("300.00")
 KESKUSSAIRAALA = "Keskussairaalankatu 7, Lahti"  # Päijät-Hämeen keskussairaala
+BOOKED_AHEAD = timedelta(weeks=52)
 
 
 @dataclass
@@ -268,6 +270,12 @@ def _create(plan: Plan, day: date, coordinator) -> Assignment:
 def _book(plan: Plan, assignment: Assignment, experts: dict[str, ExpertProfile], coordinator) -> None:
     """Take each part as far as its outcome. Someone who cannot be booked now (the demo user paused
     Aino's assignments, say) is left out rather than failing `make run`."""
+    # Experts answer and are confirmed before an assignment begins (the services refuse it after),
+    # so a past one is booked as it was in real life, while it lay ahead: BOOKED_AHEAD later, the same
+    # weekday, and set back to its day before it is marked done.
+    booked_ahead = assignment.starts_at <= timezone.now()
+    if booked_ahead:
+        _move_by(assignment, BOOKED_AHEAD)
     invited = [experts[part.expert] for part in plan.parts if part.outcome != "volunteered"]
     bookings, _refused = booking_services.invite_experts(assignment=assignment, profiles=invited, actor=coordinator)
     booking_of = {booking.expert_id: booking for booking in bookings}
@@ -282,6 +290,8 @@ def _book(plan: Plan, assignment: Assignment, experts: dict[str, ExpertProfile],
         (("confirmed", "completed"), _confirm),
         (("completed",), _complete),
     ]:
+        if step is _complete and booked_ahead:
+            _move_by(assignment, -BOOKED_AHEAD)
         for part in plan.parts:
             pk = experts[part.expert].pk
             if part.outcome in outcomes and pk in booking_of:
@@ -289,6 +299,17 @@ def _book(plan: Plan, assignment: Assignment, experts: dict[str, ExpertProfile],
                     booking_of[pk] = step(part, booking_of[pk], coordinator)
                 except BookingError:
                     del booking_of[pk]
+
+
+def _move_by(assignment: Assignment, delta: timedelta) -> None:
+    """Shift a demo assignment and its bookings' copy of the time (not services.move_assignment: its
+    notifications are for a real change of plan)."""
+    assignment.starts_at += delta
+    assignment.ends_at += delta
+    assignment.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    for booking in assignment.bookings.all():
+        booking.during = booking_range(assignment)
+        booking.save(update_fields=["during", "updated_at"])
 
 
 def _answer(part: Part, booking: Booking, coordinator) -> Booking:

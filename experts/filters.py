@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .forms_profile import validate_date_in_range
 from .models import ExpertProfile, Relation, TextQuery, TrainingLevel, facet, taxonomy_lists
 
 MAX_QUERY_LENGTH = 200
@@ -39,6 +40,7 @@ class ExpertFilter(django_filters.FilterSet):
         label=_("Available on"),
         method="filter_available_on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_date_in_range],  # 31.12.9999 would overflow in free_on()
     )
     remote = django_filters.BooleanFilter(
         label=_("Takes remote assignments"), method="filter_remote", widget=forms.CheckboxInput

@@ -4,7 +4,9 @@ Each section form saves one part of the profile and tells which profile fields i
 (`changed_profile_fields()`), so that services.save_profile_section() can log them (names only).
 """
 
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from uuid import uuid4
 
@@ -86,6 +88,26 @@ def sanitize_photo(upload) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"{uuid4().hex}.{PHOTO_FORMATS[image_format]}")
 
 
+# The dates a person can mean on these pages. A year typed as 9999 is a slip, and date arithmetic
+# past 31.12.9999 (the next day, the end of the month) raises OverflowError: a server error.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def validate_date_in_range(value: date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError(
+            _("Give a date between the years %(first)s and %(last)s."),
+            code="date_out_of_range",
+            params={"first": EARLIEST_DATE.year, "last": LATEST_DATE.year},
+        )
+
+
+class BoundedDateField(forms.DateField):
+    """A date between EARLIEST_DATE and LATEST_DATE: every date field of a form or a filter."""
+
+    default_validators = [validate_date_in_range]
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker. Its value is always ISO 8601, whatever the page language (a Finnish
     "14.12.2026" would show as an empty field)."""
@@ -101,6 +123,16 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")  # not the Finnish "9.00"
+
+
+# Letters (Lo) and symbols (So) that show as blank space: Hangul fillers and the blank Braille pattern.
+BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def is_visible(char: str) -> bool:
+    """Whether a character leaves a mark: not a space or separator (Z*), a control, format (zero-width)
+    or unassigned code point (C*), a lone combining mark (M*), nor a blank letter or symbol."""
+    return unicodedata.category(char)[0] not in "ZCM" and char not in BLANK_CHARACTERS
 
 
 class ProfileSectionMixin:
@@ -132,7 +164,14 @@ class BasicsForm(ProfileSectionMixin, forms.ModelForm):
             del self.fields["remove_photo"]
 
     def clean_display_name(self):
-        return " ".join(self.cleaned_data["display_name"].split())
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not any(is_visible(char) for char in name):
+            # A lone zero-width space passes "required" but leaves a card, a booking and an email
+            # with no name to read.
+            raise forms.ValidationError(
+                _("Write a name. Spaces or invisible characters alone are not a name."), code="invisible"
+            )
+        return name
 
     def clean_photo(self):
         # Without a new upload FileField.clean() returns the stored photo: leave that one as it is.
@@ -334,6 +373,7 @@ class StatusForm(ProfileSectionMixin, forms.ModelForm):
         labels = {"status": _("My status"), "paused_until": _("Paused until (optional)")}
         help_texts = {"paused_until": _("You become available again automatically on the day after this date.")}
         widgets = {"status": forms.RadioSelect, "paused_until": DateInput()}
+        field_classes = {"paused_until": BoundedDateField}
 
     def clean(self):
         cleaned = super().clean()
@@ -419,6 +459,7 @@ class BlockedPeriodForm(forms.ModelForm):
         model = BlockedPeriod
         fields = ["start", "end", "note"]
         widgets = {"start": DateInput(), "end": DateInput()}
+        field_classes = {"start": BoundedDateField, "end": BoundedDateField}
 
     def __init__(self, *args, profile: ExpertProfile, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -41,11 +42,19 @@ def read_unsubscribe_token(token: str) -> dict | None:
     return data if isinstance(data, dict) and {"u", "k", "c"} <= data.keys() else None
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """A .txt template rendered without HTML escaping. Django escapes whatever a template prints, so a
+    title such as Luento "Toivo" & vertaistuki would read Luento &quot;Toivo&quot; &amp; vertaistuki in
+    a subject line or a plain-text body, which no mail program turns back into text."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def render_message(*, template: str, language: str, context: dict) -> Message:
-    """templates/<template>_subject.txt, _body.txt and _body.html, rendered in `language`."""
+    """templates/<template>_subject.txt, _body.txt and _body.html, rendered in `language`: the two
+    .txt files as plain text, the .html file escaped."""
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}_body.txt", context)
+        subject = " ".join(render_plain_text(f"{template}_subject.txt", context).split())
+        text = render_plain_text(f"{template}_body.txt", context)
         html = render_to_string(f"{template}_body.html", context)
     return Message(subject=subject, text=text, html=html)
 

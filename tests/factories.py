@@ -144,10 +144,22 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 class BookingFactory(factory.django.DjangoModelFactory):
     """A booking of `expert` on `assignment`, written directly (no notifications). The default is an
     invitation; BookingFactory(status="confirmed") holds the expert's time (the exclusion constraint
-    applies). Use bookings.services for the state machine's effects."""
+    applies). Use bookings.services for the state machine's effects.
+
+    BookingFactory(status="completed", with_fee=True): the hours of the assignment and the fee of its
+    tariff, as complete_booking records them (fee=... for a changed one). The assignment's own fields
+    go through as assignment__starts_in=..., assignment__contact_person=...
+    """
 
     class Meta:
         model = "bookings.Booking"
+
+    class Params:
+        with_fee = factory.Trait(
+            hours=factory.SelfAttribute("assignment.hours"),
+            fee_computed=factory.LazyAttribute(lambda o: o.assignment.tariff.fee_for(o.hours)),
+            fee=factory.SelfAttribute("fee_computed"),
+        )
 
     assignment = factory.SubFactory(AssignmentFactory)
     expert = factory.SubFactory(ExpertProfileFactory)

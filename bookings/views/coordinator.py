@@ -135,6 +135,16 @@ class BookingRow:
     feedback_form: OrdererFeedbackForm | None
 
 
+def _can_confirm(booking: Booking, now) -> bool:
+    """What services.confirm_booking allows: an accepted expert, an open assignment that has not begun."""
+    assignment = booking.assignment
+    return (
+        booking.status == BookingStatus.ACCEPTED
+        and assignment.status == AssignmentStatus.OPEN
+        and assignment.starts_at > now
+    )
+
+
 def _can_complete(booking: Booking, now) -> bool:
     return booking.status == BookingStatus.CONFIRMED and booking.assignment.starts_at <= now
 
@@ -148,7 +158,7 @@ def _booking_row(booking: Booking, now) -> BookingRow:
         check_in=getattr(booking, "check_in", None),
         orderer_feedback=orderer,
         expert_feedback=feedback.get(PrivateFeedback.Side.EXPERT),
-        can_confirm=booking.status == BookingStatus.ACCEPTED and booking.assignment.status == AssignmentStatus.OPEN,
+        can_confirm=_can_confirm(booking, now),
         can_cancel=booking.can_be_cancelled(now),
         can_complete=_can_complete(booking, now),
         feedback_form=_feedback_form(booking, orderer) if completed else None,
@@ -169,16 +179,9 @@ def assignment_detail(request, pk):
     experts' check-ins, meant for the contact person and the coordinators, are shown to all of them."""
     # Queries: the assignment with task, contact person, tariff and creator; its bookings with experts
     # and check-ins; their expense lines; their private feedback.
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("task_type", "contact_person", "tariff", "created_by"), pk=pk
-    )
-    bookings = (
-        assignment.bookings.select_related("expert", "check_in")
-        .prefetch_related("expense_lines", "private_feedback")
-        .order_by("pk")
-    )
+    assignment = get_object_or_404(Assignment.objects.for_detail(), pk=pk)
     now = timezone.now()
-    rows = [_booking_row(booking, now) for booking in bookings]
+    rows = [_booking_row(booking, now) for booking in assignment.bookings.for_detail_rows()]
     context = {
         "assignment": assignment,
         "rows": rows,
@@ -248,7 +251,9 @@ def assignment_invite(request, pk):
     """Invite the posted experts (`profile`, repeatable); back to `next` (the search) or the assignment."""
     assignment = get_object_or_404(Assignment, pk=pk)
     ids = {int(value) for value in request.POST.getlist("profile") if value.isascii() and value.isdigit()}
-    profiles = list(ExpertProfile.objects.filter(pk__in=ids))
+    # Listed profiles only, as the search shows: a profile without consent, or one that has left, is
+    # answered like an id that does not exist, so that its name and status do not leak.
+    profiles = list(ExpertProfile.objects.listed().filter(pk__in=ids))
     if profiles:
         _invite(request, assignment, profiles)
     else:
@@ -289,7 +294,7 @@ def _invite(request, assignment: Assignment, profiles: list[ExpertProfile]) -> N
 
 
 def _booking(pk) -> Booking:
-    return get_object_or_404(Booking.objects.select_related("assignment__tariff", "expert"), pk=pk)
+    return get_object_or_404(Booking.objects.for_action(), pk=pk)
 
 
 @coordinator_required
@@ -364,9 +369,7 @@ def booking_complete(request, pk):
         except BookingError as error:
             messages.error(request, str(error))
         else:
-            messages.success(
-                request, _("The outcome of %(name)s's booking was recorded.") % {"name": booking.expert.display_name}
-            )
+            messages.success(request, _("The outcome was recorded: %(name)s.") % {"name": booking.expert.display_name})
         return redirect(booking.assignment)
     context = {"booking": booking, "assignment": booking.assignment, "form": form}
     return render(request, "bookings/booking_complete.html", context)

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +32,6 @@ from ..forms_expert import AnswerForm, CancelForm, CheckInForm, EarningsLimitsFo
 from ..models import (
     HOLDING,
     Assignment,
-    AssignmentStatus,
     Booking,
     BookingStatus,
     CalendarFeed,
@@ -53,10 +51,7 @@ OPEN_ASSIGNMENTS_SHOWN = 20
 
 
 def _own_booking(profile: ExpertProfile, pk: int) -> Booking:
-    bookings = Booking.objects.filter(expert=profile).select_related(
-        "assignment__task_type", "assignment__contact_person", "assignment__tariff"
-    )
-    return get_object_or_404(bookings, pk=pk)
+    return get_object_or_404(Booking.objects.of_expert(profile).for_expert_page(), pk=pk)
 
 
 def _back(request, booking: Booking):
@@ -100,11 +95,6 @@ def _section_of(booking: Booking, now: datetime) -> str:
     return "past"
 
 
-def _offered_assignments(profile: ExpertProfile):
-    """Assignments open to every expert who offers their task type: the ones this expert may volunteer for."""
-    return Assignment.objects.filter(open_to_all=True, task_type__in=profile.task_types.all())
-
-
 @own_profile_required
 def my_assignments(request, profile):
     """Invitations to answer, offers waiting for the coordinator, coming and past assignments, open
@@ -113,21 +103,13 @@ def my_assignments(request, profile):
     # Queries: the expert's bookings with assignment, task type and tariff; the open assignments with
     # task type and tariff; earnings_of(): completed fees of the month and the year, confirmed ones of
     # the month and the year with their tariffs.
-    bookings = Booking.objects.filter(expert=profile).select_related("assignment__task_type", "assignment__tariff")
     sections: dict[str, list[Booking]] = {"invited": [], "accepted": [], "coming": [], "past": []}
-    for booking in bookings.order_by("assignment__starts_at", "pk"):
+    for booking in Booking.objects.of_expert(profile).for_expert_list():
         sections[_section_of(booking, now)].append(booking)
     sections["past"].reverse()  # the latest first
     open_assignments = None
     if profile.is_bookable():
-        on_it = Booking.objects.filter(assignment=OuterRef("pk"), expert=profile)
-        open_assignments = list(
-            _offered_assignments(profile)
-            .filter(status=AssignmentStatus.OPEN, starts_at__gt=now)
-            .exclude(Exists(on_it))
-            .select_related("task_type", "tariff")
-            .order_by("starts_at", "pk")[:OPEN_ASSIGNMENTS_SHOWN]
-        )
+        open_assignments = list(Assignment.objects.to_volunteer_for(profile, now)[:OPEN_ASSIGNMENTS_SHOWN])
     earnings = earnings_of(profile)
     # Volunteering takes one click on this page: the earnings warning is on the card itself.
     warnings = volunteering_warnings(profile, open_assignments or [], this_month=earnings)
@@ -150,7 +132,7 @@ def my_assignments(request, profile):
 @own_profile_required
 def assignment_volunteer(request, profile, pk):
     """Offer to take an open assignment; the coordinator confirms. Offering twice changes nothing."""
-    assignment = get_object_or_404(_offered_assignments(profile), pk=pk)
+    assignment = get_object_or_404(Assignment.objects.offered_to(profile), pk=pk)
     if assignment.starts_at <= timezone.now():
         messages.error(request, _("The assignment has already begun."))
         return redirect("bookings:my_assignments")

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from bookings.calendar_feeds import create_calendar_feed
-from bookings.eligibility import booking_range
 from bookings.models import (
     Assignment,
     Booking,
@@ -20,25 +19,24 @@ from bookings.models import (
     PrivateFeedback,
     Tariff,
 )
-from tests.bookings.booking_fixtures import make_assignment
-from tests.factories import ExpertProfileFactory
+from tests.factories import AssignmentFactory, BookingFactory, ExpertProfileFactory
 
 VIEW_ONLY = [Booking, ExpenseLine, CheckIn, PrivateFeedback]
 
 
 @pytest.fixture
 def booking(coordinator):
-    assignment = make_assignment(
-        coordinator, starts_in=-timedelta(days=3), title="Vertaisryhmä omaisille", unit="Omaishoidon tuki"
+    assignment = AssignmentFactory(
+        contact_person=coordinator,
+        starts_in=-timedelta(days=3),
+        title="Vertaisryhmä omaisille",
+        unit="Omaishoidon tuki",
     )
-    booking = Booking.objects.create(
+    booking = BookingFactory(
         assignment=assignment,
         expert=ExpertProfileFactory(display_name="Säde"),
         status=BookingStatus.COMPLETED,
-        during=booking_range(assignment),
-        hours=Decimal("2"),
-        fee_computed=Decimal("50.00"),
-        fee=Decimal("50.00"),
+        with_fee=True,  # two hours at 25 €/h: 50.00 €
     )
     ExpenseLine.objects.create(
         booking=booking, kind=ExpenseKind.TRAVEL_KM, quantity=Decimal("20"), amount=Decimal("11")
@@ -58,7 +56,7 @@ def admin_client(client, admin_user):
 
 
 def url(model, action: str, *args) -> str:
-    return reverse(f"admin:experts_{model._meta.model_name}_{action}", args=args)
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
 
 
 @pytest.mark.django_db

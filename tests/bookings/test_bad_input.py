@@ -10,8 +10,7 @@ from django.utils import timezone
 from bookings import services as booking_services
 from bookings.eligibility import booking_range
 from bookings.models import Assignment, Booking, BookingStatus
-from tests.bookings.booking_fixtures import make_assignment
-from tests.factories import ExpertProfileFactory
+from tests.factories import AssignmentFactory, ExpertProfileFactory
 
 JUNK = ["", " ", "abc", "-1", "1e400", "99999999999999", "31.2.2026", "25:61", "0x10", "1,2,3", "ääkköset", "\x00", "%"]
 
@@ -20,7 +19,7 @@ JUNK = ["", " ", "abc", "-1", "1e400", "99999999999999", "31.2.2026", "25:61", "
 def booked(coordinator):
     """A confirmed booking on an assignment that began an hour ago (so that it can be completed)."""
     expert = ExpertProfileFactory()
-    assignment = make_assignment(coordinator, starts_in=timedelta(days=3))
+    assignment = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=3))
     invited, _ = booking_services.invite_experts(assignment=assignment, profiles=[expert], actor=coordinator)
     booking = booking_services.answer_invitation(booking=invited[0], accept=True)
     booking_services.confirm_booking(booking=booking, actor=coordinator)

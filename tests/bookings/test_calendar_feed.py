@@ -12,8 +12,7 @@ from icalendar import Calendar
 from bookings import services as booking_services
 from bookings.calendar_feeds import feed_token_hash
 from bookings.models import AssignmentStatus, CalendarFeed
-from tests.bookings.booking_fixtures import make_assignment
-from tests.factories import ExpertProfileFactory, UserFactory
+from tests.factories import AssignmentFactory, ExpertProfileFactory, UserFactory
 
 CALENDAR_FEED = reverse("bookings:calendar_feed")
 FEED_URL = re.compile(r'value="(http://testserver/toimeksiannot/kalenteri/([\w-]+)\.ics)"')
@@ -28,7 +27,7 @@ def create_feed(client) -> tuple[str, str]:
 
 
 def booking(coordinator, profile, *, confirm=True, **fields):
-    assignment = make_assignment(coordinator, **fields)
+    assignment = AssignmentFactory(contact_person=coordinator, **fields)
     (invited,), _refused = booking_services.invite_experts(assignment=assignment, profiles=[profile], actor=coordinator)
     if not confirm:
         return invited
@@ -112,10 +111,10 @@ def test_a_moved_assignment_keeps_its_uid_with_a_higher_sequence(calendar_app, s
 
 @pytest.mark.django_db
 def test_a_coordinators_feed_has_the_assignments_they_are_contact_for(client, coordinator):
-    own = make_assignment(coordinator, title="Oma")
-    make_assignment(coordinator, title="Peruttu", status=AssignmentStatus.CANCELLED)
+    own = AssignmentFactory(contact_person=coordinator, title="Oma")
+    AssignmentFactory(contact_person=coordinator, title="Peruttu", status=AssignmentStatus.CANCELLED)
     other = UserFactory(role="coordinator", mfa=True)
-    make_assignment(other, title="Toisen")
+    AssignmentFactory(contact_person=other, title="Toisen")
     client.force_login(coordinator)
     client.cookies["kp_language"] = "en"
     path, _token = create_feed(client)
@@ -171,12 +170,12 @@ def test_the_token_is_never_logged(calendar_app, signed_in, caplog):
 def test_the_feed_has_constant_queries(calendar_app, signed_in, profile, coordinator, django_assert_num_queries):
     path, _token = create_feed(signed_in)
     booking(coordinator, profile, starts_in=timedelta(days=3))
-    # the feed with its user; user and group permissions (expert? coordinator?); the bookings with
-    # assignments (a coordinator's assignments are not read for an expert).
-    with django_assert_num_queries(4):
+    # the feed with its user; the roles (expert?); user and group permissions (coordinator?); the
+    # bookings with assignments (a coordinator's assignments are not read for an expert).
+    with django_assert_num_queries(5):
         calendar_app.get(path)
     for day in (5, 7, 9):
         booking(coordinator, profile, starts_in=timedelta(days=day))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = calendar_app.get(path)
     assert len(events_of(response)) == 4

@@ -10,8 +10,7 @@ from django.utils import translation
 
 from bookings import services as booking_services
 from bookings.models import Booking, BookingStatus
-from tests.bookings.booking_fixtures import make_assignment
-from tests.factories import ExpertProfileFactory, UserFactory
+from tests.factories import AssignmentFactory, ExpertProfileFactory, UserFactory
 
 PARALLEL = 20
 
@@ -23,7 +22,9 @@ def test_twenty_parallel_confirmations_of_overlapping_slots_make_one_booking():
     bookings = []
     for number, coordinator in enumerate(coordinators):
         # Each starts five minutes after the one before and lasts two hours: every two overlap.
-        assignment = make_assignment(coordinator, starts_in=timedelta(days=4, minutes=5 * number), hours=2)
+        assignment = AssignmentFactory(
+            contact_person=coordinator, starts_in=timedelta(days=4, minutes=5 * number), hours=2
+        )
         invited, _ = booking_services.invite_experts(assignment=assignment, profiles=[expert], actor=coordinator)
         bookings.append(booking_services.answer_invitation(booking=invited[0], accept=True))
 

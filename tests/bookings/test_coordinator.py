@@ -14,8 +14,7 @@ from django.utils import timezone
 from bookings import services as booking_services
 from bookings.models import Assignment, Booking, BookingStatus, CheckIn, PrivateFeedback, Tariff
 from experts.models import TaskType
-from tests.bookings.booking_fixtures import make_assignment
-from tests.factories import ExpertProfileFactory, UserFactory
+from tests.factories import AssignmentFactory, BookingFactory, ExpertProfileFactory, UserFactory
 
 HELSINKI = timezone.get_default_timezone()
 
@@ -35,7 +34,7 @@ def signed_in(client, coordinator):
 
 @pytest.fixture
 def assignment(coordinator):
-    return make_assignment(coordinator)
+    return AssignmentFactory(contact_person=coordinator)
 
 
 def invite(assignment, coordinator, profile, *, accept=False) -> Booking:
@@ -115,11 +114,14 @@ def test_unknown_assignment_is_404(signed_in):
 def test_list_shows_this_months_assignments_with_their_experts(signed_in, coordinator):
     today = timezone.localdate()
     starts = datetime.combine(today, time(0, 30), HELSINKI)
-    this_month = make_assignment(
-        coordinator, title="Tämän kuun luento", starts_at=starts, ends_at=starts + timedelta(hours=1)
+    this_month = AssignmentFactory(
+        contact_person=coordinator, title="Tämän kuun luento", starts_at=starts, ends_at=starts + timedelta(hours=1)
     )
-    make_assignment(
-        coordinator, title="Ensi kuun luento", starts_at=next_month_day(10, 9), ends_at=next_month_day(10, 11)
+    AssignmentFactory(
+        contact_person=coordinator,
+        title="Ensi kuun luento",
+        starts_at=next_month_day(10, 9),
+        ends_at=next_month_day(10, 11),
     )
     booking = invite(this_month, coordinator, ExpertProfileFactory(display_name="Äijä-Åsa"))
 
@@ -138,7 +140,9 @@ def test_list_shows_this_months_assignments_with_their_experts(signed_in, coordi
 @pytest.mark.django_db
 def test_list_of_another_month_with_previous_and_next_links(signed_in, coordinator):
     starts = next_month_day(10, 9)
-    make_assignment(coordinator, title="Ensi kuun luento", starts_at=starts, ends_at=starts + timedelta(hours=2))
+    AssignmentFactory(
+        contact_person=coordinator, title="Ensi kuun luento", starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
     month = starts.strftime("%Y-%m")
 
     response = signed_in.get(reverse("bookings:assignment_list"), {"month": month})
@@ -165,8 +169,8 @@ def test_list_with_a_bad_month_shows_an_error_and_this_month(signed_in):
 def test_list_queries_do_not_grow_with_rows(signed_in, coordinator, django_assert_num_queries, count):
     starts = next_month_day(3, 8)
     for number in range(count):
-        item = make_assignment(
-            coordinator,
+        item = AssignmentFactory(
+            contact_person=coordinator,
             starts_at=starts + timedelta(hours=3 * number),
             ends_at=starts + timedelta(hours=3 * number + 2),
         )
@@ -352,7 +356,7 @@ def test_detail_shows_the_assignment_fee_and_bookings(signed_in, coordinator, as
 
     page = response.content.decode()
     assert assignment.title in page
-    assert "50.00 €" in page  # expected fee: 2 h × 25 €
+    assert "€50.00" in page  # expected fee: 2 h × 25 €
     assert "Jyrki" in page and "Päivi" in page
     assert "Tulen mielelläni." in page
     assert reverse("bookings:booking_confirm", args=[accepted.pk]) in page
@@ -363,9 +367,9 @@ def test_detail_shows_the_assignment_fee_and_bookings(signed_in, coordinator, as
 
 
 def completed_booking(coordinator, profile, **assignment_fields) -> Booking:
-    past = make_assignment(coordinator, starts_in=-timedelta(hours=4), **assignment_fields)
-    booking = invite(past, coordinator, profile, accept=True)
-    booking_services.confirm_booking(booking=booking, actor=coordinator)
+    past = AssignmentFactory(contact_person=coordinator, starts_in=-timedelta(hours=4), **assignment_fields)
+    # Confirmed directly: the services confirm only assignments still to come.
+    booking = BookingFactory(assignment=past, expert=profile, status=BookingStatus.CONFIRMED)
     return booking_services.complete_booking(booking=booking, completed=True, hours=None, actor=coordinator)
 
 
@@ -389,10 +393,11 @@ def test_detail_shows_the_check_in_and_the_experts_feedback(signed_in, coordinat
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 5])
 def test_detail_queries_do_not_grow_with_bookings(signed_in, coordinator, django_assert_num_queries, count):
-    past = make_assignment(coordinator, starts_in=-timedelta(hours=4), experts_needed=count)
-    bookings = [invite(past, coordinator, ExpertProfileFactory(), accept=True) for _number in range(count)]
-    for booking in bookings:
-        booking_services.confirm_booking(booking=booking, actor=coordinator)
+    past = AssignmentFactory(contact_person=coordinator, starts_in=-timedelta(hours=4), experts_needed=count)
+    bookings = [
+        BookingFactory(assignment=past, expert=ExpertProfileFactory(), status=BookingStatus.CONFIRMED)
+        for _number in range(count)
+    ]
     for booking in bookings:
         booking_services.complete_booking(
             booking=booking,

@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from bookings.eligibility import booking_range
-from bookings.models import Booking, BookingStatus
+from bookings.models import BookingStatus
 from experts.models import TaskType
-from tests.bookings.booking_fixtures import make_assignment
+from tests.factories import AssignmentFactory, BookingFactory
 
 MY_ASSIGNMENTS = reverse("bookings:my_assignments")
 EARNINGS_LIMITS = reverse("bookings:earnings_limits")
@@ -19,13 +18,9 @@ EARNINGS_LIMITS = reverse("bookings:earnings_limits")
 
 def booking_on(coordinator, profile, day, status, *, fee=None, hour=10):
     """A two-hour booking at the hourly tariff (25 €/h: 50 € expected) on `day`, Finnish time."""
-    assignment = make_assignment(coordinator)
-    assignment.starts_at = timezone.make_aware(datetime.combine(day, time(hour)))
-    assignment.ends_at = assignment.starts_at + timedelta(hours=2)
-    assignment.save()
-    return Booking.objects.create(
-        assignment=assignment, expert=profile, status=status, fee=fee, during=booking_range(assignment)
-    )
+    starts = timezone.make_aware(datetime.combine(day, time(hour)))
+    assignment = AssignmentFactory(contact_person=coordinator, starts_at=starts, hours=2)
+    return BookingFactory(assignment=assignment, expert=profile, status=status, fee=fee)
 
 
 @pytest.mark.django_db
@@ -46,8 +41,8 @@ def test_the_panel_adds_up_the_month_and_the_year_against_the_limits(signed_in, 
     assert (month.earned, month.upcoming, month.limit, month.over_limit) == (120, 50, 150, True)
     assert (year.earned, year.upcoming, year.left, year.over_limit) == (320, 100, 580, False)
     page = response.content.decode()
-    assert "Over your limit: 170.00 € in all." in page
-    assert "580.00 € left under the limit." in page
+    assert "Over your limit: €170.00 in all." in page
+    assert "€580.00 left under the limit." in page
     assert "Change my earnings limits" in page
 
 
@@ -130,7 +125,7 @@ def test_an_invitation_over_the_monthly_limit_warns_the_expert_before_answering(
     profile.monthly_earnings_limit = Decimal("150")
     profile.save()
     page = signed_in.get(reverse("bookings:my_assignment", args=[invitation.pk])).content.decode()
-    assert "would take your earnings this month to 170.00 €, over your limit of 150.00 €." in page
+    assert "would take your earnings this month to €170.00, over your limit of €150.00." in page
     assert "Send answer" in page  # a warning, not a refusal
 
 
@@ -158,21 +153,19 @@ def test_an_accepted_booking_over_the_limit_still_warns_before_the_coordinator_c
     profile.monthly_earnings_limit = Decimal("150")
     profile.save()
     page = signed_in.get(reverse("bookings:my_assignment", args=[volunteered.pk])).content.decode()
-    assert "over your limit of 150.00 €." in page
+    assert "over your limit of €150.00." in page
     assert "The coordinator has not confirmed you yet" in page
 
 
 def open_assignment_on(coordinator, day, hour=10):
     """An open two-hour assignment (50 € expected at 25 €/h) on `day`, Finnish time."""
     starts = timezone.make_aware(datetime.combine(day, time(hour)))
-    return make_assignment(
-        coordinator, open_to_all=True, starts_in=starts - timezone.now().replace(second=0, microsecond=0)
-    )
+    return AssignmentFactory(contact_person=coordinator, open_to_all=True, starts_at=starts, hours=2)
 
 
 @pytest.fixture
 def volunteer(profile):
-    """The signed-in expert, offering lectures: the task of make_assignment()."""
+    """The signed-in expert, offering lectures: the task of AssignmentFactory."""
     profile.task_types.add(TaskType.objects.get(slug="luento"))
     return profile
 
@@ -193,7 +186,7 @@ def test_an_open_assignment_over_the_limit_warns_on_its_card(signed_in, voluntee
     [shown] = response.context["open_assignments"]
     assert shown == over
     assert shown.earnings_warnings == [
-        "The fee of 50.00 € would take your earnings this month to 170.00 €, over your limit of 150.00 €."
+        "The fee of €50.00 would take your earnings this month to €170.00, over your limit of €150.00."
     ]
     card = response.content.decode().split('class="assignment-card"')[-1]
     assert "Mind your earnings limit" in card

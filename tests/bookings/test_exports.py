@@ -12,11 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
-from bookings.eligibility import booking_range
 from bookings.exports import this_month
 from bookings.models import Booking, BookingStatus, ExpenseKind, ExpenseLine, Tariff, TariffKind
-from tests.bookings.booking_fixtures import make_assignment
-from tests.factories import ExpertProfileFactory, UserFactory
+from tests.factories import AssignmentFactory, BookingFactory, ExpertProfileFactory, UserFactory
 
 PAGE = reverse("bookings:assignment_export")
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -31,18 +29,10 @@ def completed(
     coordinator, profile, starts_at, *, hours=2, fee=None, expenses=(), status=BookingStatus.COMPLETED, **fields
 ):
     """A booking in `status` on an assignment at `starts_at`, as complete_booking leaves it: the
-    hourly tariff's fee unless `fee` is given, and expense lines of (kind, quantity, amount)."""
-    assignment = make_assignment(coordinator, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), **fields)
-    computed = assignment.tariff.fee_for(Decimal(hours))
-    booking = Booking.objects.create(
-        assignment=assignment,
-        expert=profile,
-        status=status,
-        during=booking_range(assignment),
-        hours=Decimal(hours),
-        fee_computed=computed,
-        fee=computed if fee is None else fee,
-    )
+    tariff's fee unless `fee` is given, and expense lines of (kind, quantity, amount)."""
+    assignment = AssignmentFactory(contact_person=coordinator, starts_at=starts_at, hours=hours, **fields)
+    changed = {} if fee is None else {"fee": fee}
+    booking = BookingFactory(assignment=assignment, expert=profile, status=status, with_fee=True, **changed)
     for kind, quantity, amount in expenses:
         ExpenseLine.objects.create(booking=booking, kind=kind, quantity=quantity, amount=amount)
     return booking
@@ -112,7 +102,7 @@ def test_page_defaults_to_this_month_and_counts_its_completed_assignments(englis
     html = response.content.decode()
     assert f'value="{start.isoformat()}"' in html and f'value="{end.isoformat()}"' in html
     assert response.context["summary"]["count"] == 1
-    assert "1 completed assignment in the period, fees 50.00 €." in html
+    assert "1 completed assignment in the period, fees €50.00." in html
     # The download buttons submit the same form, so they keep the filters.
     assert f'formaction="{file_url("csv")}"' in html and f'formaction="{file_url("xlsx")}"' in html
 

@@ -8,15 +8,14 @@ from bookings import services as booking_services
 from notifications import kinds
 from notifications.emails import render_notification
 from notifications.models import Notification
-from tests.bookings.booking_fixtures import make_assignment
-from tests.factories import ExpertProfileFactory
+from tests.factories import AssignmentFactory, ExpertProfileFactory
 
 BOOKING_KINDS = [kind.code for kind in kinds.all_kinds() if kind.code.startswith("bookings.")]
 
 
 @pytest.fixture
 def booking(coordinator):
-    assignment = make_assignment(coordinator, title="Luento: Äänten kuuleminen ja toipuminen")
+    assignment = AssignmentFactory(contact_person=coordinator, title="Luento: Äänten kuuleminen ja toipuminen")
     (invited,), _ = booking_services.invite_experts(
         assignment=assignment, profiles=[ExpertProfileFactory(display_name="Säde")], actor=coordinator
     )

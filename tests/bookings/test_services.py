@@ -12,13 +12,12 @@ from bookings.models import AssignmentStatus, BookingStatus
 from bookings.services import BookingError, EarningsWarning, Expense
 from experts.models import BlockedPeriod, ProfileStatus
 from notifications.models import Notification
-from tests.bookings.booking_fixtures import make_assignment
-from tests.factories import ExpertProfileFactory
+from tests.factories import AssignmentFactory, ExpertProfileFactory
 
 
 @pytest.fixture
 def assignment(coordinator):
-    return make_assignment(coordinator)
+    return AssignmentFactory(contact_person=coordinator)
 
 
 def invite(assignment, coordinator, *profiles):
@@ -128,8 +127,8 @@ def accepted(assignment, coordinator, expert):
 @pytest.mark.django_db
 def test_the_monthly_cap_stops_confirming(coordinator):
     expert = ExpertProfileFactory(monthly_cap=1)
-    first = make_assignment(coordinator, starts_in=timedelta(days=3))
-    second = make_assignment(coordinator, starts_in=timedelta(days=3, hours=5))
+    first = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=3))
+    second = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=3, hours=5))
     # Invited before the first is confirmed, so the cap is checked again at confirmation.
     one, two = accepted(first, coordinator, expert), accepted(second, coordinator, expert)
     booking_services.confirm_booking(booking=one, actor=coordinator)
@@ -142,8 +141,8 @@ def test_the_monthly_cap_stops_confirming(coordinator):
 @pytest.mark.django_db
 def test_an_overlapping_confirmation_is_refused(coordinator):
     expert = ExpertProfileFactory()
-    first = make_assignment(coordinator, starts_in=timedelta(days=5), hours=2)
-    overlapping = make_assignment(coordinator, starts_in=timedelta(days=5, hours=1), hours=2)
+    first = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=5), hours=2)
+    overlapping = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=5, hours=1), hours=2)
     one, two = accepted(first, coordinator, expert), accepted(overlapping, coordinator, expert)
     booking_services.confirm_booking(booking=one, actor=coordinator)
     with pytest.raises(BookingError, match="already has an assignment at that time"):
@@ -153,8 +152,8 @@ def test_an_overlapping_confirmation_is_refused(coordinator):
 @pytest.mark.django_db
 def test_back_to_back_assignments_do_not_overlap(coordinator):
     expert = ExpertProfileFactory()
-    first = make_assignment(coordinator, starts_in=timedelta(days=5), hours=2)
-    after = make_assignment(coordinator, starts_in=timedelta(days=5, hours=2), hours=1)
+    first = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=5), hours=2)
+    after = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=5, hours=2), hours=1)
     booking_services.confirm_booking(booking=accepted(first, coordinator, expert), actor=coordinator)
     booking_services.confirm_booking(booking=accepted(after, coordinator, expert), actor=coordinator)
     assert expert.bookings.holding().count() == 2
@@ -165,8 +164,8 @@ def test_the_database_refuses_a_double_booking_the_services_did_not_check(coordi
     from django.db import IntegrityError, transaction
 
     expert = ExpertProfileFactory()
-    first = make_assignment(coordinator, starts_in=timedelta(days=5), hours=2)
-    overlapping = make_assignment(coordinator, starts_in=timedelta(days=5, hours=1), hours=2)
+    first = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=5), hours=2)
+    overlapping = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=5, hours=1), hours=2)
     one, two = accepted(first, coordinator, expert), accepted(overlapping, coordinator, expert)
     booking_services.confirm_booking(booking=one, actor=coordinator)
     with pytest.raises(IntegrityError, match="booking_no_double_booking"), transaction.atomic():
@@ -202,7 +201,7 @@ def test_only_an_accepted_booking_can_be_confirmed(assignment, coordinator):
 
 @pytest.mark.django_db
 def test_two_experts_needed_fill_only_after_the_second(coordinator):
-    assignment = make_assignment(coordinator, experts_needed=2)
+    assignment = AssignmentFactory(contact_person=coordinator, experts_needed=2)
     one, two = ExpertProfileFactory(), ExpertProfileFactory()
     booking_services.confirm_booking(booking=accepted(assignment, coordinator, one), actor=coordinator)
     assignment.refresh_from_db()
@@ -272,8 +271,8 @@ def test_moving_the_assignment_moves_the_reminders_and_the_calendar(assignment, 
 @pytest.mark.django_db
 def test_moving_onto_another_confirmed_assignment_changes_nothing(coordinator):
     expert = ExpertProfileFactory()
-    first = make_assignment(coordinator, starts_in=timedelta(days=5), hours=2)
-    second = make_assignment(coordinator, starts_in=timedelta(days=6), hours=2)
+    first = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=5), hours=2)
+    second = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=6), hours=2)
     booking_services.confirm_booking(booking=accepted(first, coordinator, expert), actor=coordinator)
     booking_services.confirm_booking(booking=accepted(second, coordinator, expert), actor=coordinator)
     with pytest.raises(BookingError):
@@ -297,7 +296,9 @@ def test_the_reminder_offsets_come_from_settings(assignment, coordinator, settin
 
 def past_confirmed(coordinator, expert, *, hours=2, tariff_kind="hourly", days_ago=1):
     """A confirmed booking of an assignment that has already taken place."""
-    assignment = make_assignment(coordinator, starts_in=timedelta(days=3), hours=hours, tariff_kind=tariff_kind)
+    assignment = AssignmentFactory(
+        contact_person=coordinator, starts_in=timedelta(days=3), hours=hours, tariff_kind=tariff_kind
+    )
     booking = booking_services.confirm_booking(booking=accepted(assignment, coordinator, expert), actor=coordinator)
     start = timezone.now() - timedelta(days=days_ago)
     end = start + timedelta(hours=hours)
@@ -409,7 +410,7 @@ def test_a_fee_over_the_monthly_limit_warns_before_confirming(assignment, coordi
     booking = accepted(assignment, coordinator, expert)
     with pytest.raises(EarningsWarning) as warning:
         booking_services.confirm_booking(booking=booking, actor=coordinator)
-    assert "50.00 €" in warning.value.warnings[0] and "40" in warning.value.warnings[0]
+    assert "€50.00" in warning.value.warnings[0] and "40" in warning.value.warnings[0]
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ACCEPTED
     booking = booking_services.confirm_booking(booking=booking, actor=coordinator, acknowledge_earnings=True)
@@ -425,7 +426,7 @@ def test_a_fee_within_the_limits_confirms_without_a_warning(assignment, coordina
 
 @pytest.mark.django_db
 def test_a_volunteer_starts_as_accepted(coordinator):
-    assignment = make_assignment(coordinator, open_to_all=True)
+    assignment = AssignmentFactory(contact_person=coordinator, open_to_all=True)
     expert = ExpertProfileFactory()
     booking = booking_services.volunteer_for(assignment=assignment, profile=expert)
     assert (booking.status, booking.volunteered) == (BookingStatus.ACCEPTED, True)
@@ -466,7 +467,7 @@ def test_recent_assignments_count_the_last_90_days_only(coordinator):
 def test_the_monthly_cap_hides_the_expert_from_the_date_search(coordinator):
     from experts.models import ExpertProfile
 
-    assignment = make_assignment(coordinator, starts_in=timedelta(days=2))
+    assignment = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=2))
     day = timezone.localdate(assignment.starts_at)
     expert = ExpertProfileFactory(monthly_cap=1, weekdays=[day.weekday()])
     assert ExpertProfile.objects.available_on(day).filter(pk=expert.pk).exists()

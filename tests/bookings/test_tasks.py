@@ -6,19 +6,15 @@ import pytest
 from celery.schedules import crontab
 from django.conf import settings
 
-from bookings.eligibility import booking_range
 from bookings.models import Booking, BookingStatus
 from bookings.tasks import refresh_recent_assignments_task
 from experts.models import ExpertProfile
-from tests.bookings.booking_fixtures import make_assignment
-from tests.factories import ExpertProfileFactory
+from tests.factories import AssignmentFactory, BookingFactory, ExpertProfileFactory
 
 
-def book(coordinator, profile, *, days: int, status=BookingStatus.COMPLETED, title="Luento") -> Booking:
-    assignment = make_assignment(coordinator, starts_in=timedelta(days=days), title=title)
-    return Booking.objects.create(
-        assignment=assignment, expert=profile, status=status, during=booking_range(assignment)
-    )
+def book(coordinator, profile, *, days: int, status=BookingStatus.COMPLETED) -> Booking:
+    assignment = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=days))
+    return BookingFactory(assignment=assignment, expert=profile, status=status)
 
 
 @pytest.mark.django_db

@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 from bookings.eligibility import booking_range
 from bookings.models import Assignment, Booking, BookingStatus
 from experts.models import TaskType, WeeklyAvailability
-from tests.bookings.booking_fixtures import make_assignment
 from tests.browser.test_landing_pages import BOTH_SIZES, check_page, sign_in
-from tests.factories import ExpertProfileFactory, UserFactory
+from tests.factories import AssignmentFactory, ExpertProfileFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -161,16 +160,21 @@ def booked(coordinator, katja):
     """An assignment with Katja confirmed, one with an open invitation, and a completed one."""
     from bookings import services as booking_services
 
-    coming = make_assignment(coordinator, title="Vastaanottovuoro Hollolan sote-keskuksessa")
-    invited = make_assignment(coordinator, starts_in=timedelta(days=9), title="Henkilöstöinfo masennuksesta")
+    coming = AssignmentFactory(contact_person=coordinator, title="Vastaanottovuoro Hollolan sote-keskuksessa")
+    invited = AssignmentFactory(
+        contact_person=coordinator, starts_in=timedelta(days=9), title="Henkilöstöinfo masennuksesta"
+    )
     for assignment in (coming, invited):
         booking_services.invite_experts(assignment=assignment, profiles=[katja], actor=coordinator)
     booking = Booking.objects.get(assignment=coming)
     booking_services.answer_invitation(booking=booking, accept=True, note="Sopii hyvin.")
     booking_services.confirm_booking(booking=booking, actor=coordinator)
     # An open lecture whose fee (50 €) alone is over Katja's monthly limit: its card warns.
-    make_assignment(
-        coordinator, starts_in=timedelta(days=12), title="Mielenterveysviikon yleisöluento", open_to_all=True
+    AssignmentFactory(
+        contact_person=coordinator,
+        starts_in=timedelta(days=12),
+        title="Mielenterveysviikon yleisöluento",
+        open_to_all=True,
     )
     katja.monthly_earnings_limit = Decimal("40")
     katja.save(update_fields=["monthly_earnings_limit"])
@@ -183,12 +187,12 @@ def test_booking_pages_are_accessible(browser, live_server, viewport, coordinato
     staff = new_page(browser, live_server, viewport)
     sign_in(staff, live_server, coordinator)
     for name, path in [
-        ("assignments", "/asiantuntijat/toimeksiannot/"),
+        ("assignments", "/toimeksiannot/"),
         ("assignment-new", "/toimeksiannot/uusi/"),
         ("assignment", coming.get_absolute_url()),
-        ("assignment-move", f"/asiantuntijat/toimeksiannot/{coming.pk}/muuta-aikaa/"),
-        ("assignment-cancel", f"/asiantuntijat/toimeksiannot/{coming.pk}/peru/"),
-        ("payroll-export", "/asiantuntijat/toimeksiannot/vienti/"),
+        ("assignment-move", f"/toimeksiannot/{coming.pk}/muuta-aikaa/"),
+        ("assignment-cancel", f"/toimeksiannot/{coming.pk}/peru/"),
+        ("payroll-export", "/toimeksiannot/palkkiot/"),
         ("calendar-feed", "/toimeksiannot/kalenteri/"),
     ]:
         assert staff.goto(path).status == 200, path
@@ -201,7 +205,7 @@ def test_booking_pages_are_accessible(browser, live_server, viewport, coordinato
         ("my-assignments", "/toimeksiannot/omat/"),
         ("invitation", invitation.get_absolute_url()),
         ("booking", Booking.objects.get(assignment=coming).get_absolute_url()),
-        ("earnings-limits", "/asiantuntijat/oma/ansiot/"),
+        ("earnings-limits", "/toimeksiannot/omat/ansiot/"),
     ]:
         assert expert.goto(path).status == 200, path
         if name == "my-assignments":
