@@ -10,6 +10,7 @@ class ExpertsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="experts.seed")
+        post_migrate.connect(prepare_lexicon_after_migrate, sender=self, dispatch_uid="experts.lexicon")
 
 
 def seed_after_migrate(sender, **kwargs):
@@ -18,3 +19,11 @@ def seed_after_migrate(sender, **kwargs):
     from .seed import seed
 
     seed(lambda name: apps.get_model("experts", name))
+
+
+def prepare_lexicon_after_migrate(sender, **kwargs):
+    """The search's Finnish and Swedish dictionaries (kokemuspankki.text) are built once per machine,
+    here rather than in the first search request (~20 s)."""
+    from kokemuspankki.text import prepare_lexicon
+
+    prepare_lexicon()

@@ -123,6 +123,7 @@ class ExpertFilter(django_filters.FilterSet):
         text = value.strip()
         if not text:
             return queryset
-        # The view ranks with the same TextQuery (its label corrections cost a query).
-        self.text_query = TextQuery(text)
+        # The view ranks with the same TextQuery (its corrections cost a query; the synonyms come
+        # from the lists already read).
+        self.text_query = TextQuery(text, self.lists)
         return queryset.filter(self.text_query.match)

@@ -90,7 +90,42 @@ CONSENT = {
     ),
 }
 
-# (kind, fi, sv, en, euros): a county's fee table, to be checked against its own decision.
+# Words that also find an item (Taxonomy.related_words): synonyms, everyday words, related words in
+# Finnish, Swedish and English, for the search. Admins keep them in Django admin.
+RELATED_WORDS = {
+    "ExperienceArea": {
+        "mielenterveys": "mielenterveysongelma, mielenterveyskuntoutuja, psyykkinen sairaus, mielen sairaus, "
+        "psykiatria, ahdistus, ahdistuneisuus, paniikkihäiriö, psykisk ohälsa, ångest, mental illness, anxiety",
+        "masennus": "masentunut, depressio, masennustila, alakulo, uupumus, burnout, nedstämdhet, "
+        "deprimerad, depressed",
+        "kaksisuuntainen": "bipolaarinen, bipolaarihäiriö, bipolaari, maaninen, mania, bipolär, bipolar",
+        "skitsofrenia": "psykoosi, psykoottinen, skitsoaffektiivinen, harhaluulo, psykos, psychosis",
+        "paihteet": "päihde, alkoholi, huume, huumeet, riippuvuus, päihderiippuvuus, alkoholismi, "
+        "päihdeongelma, raittius, alkohol, droger, beroende, missbruk, addiction, alcohol, drugs",
+        "peliriippuvuus": "rahapeliongelma, rahapeli, pelaaminen, uhkapeli, pelihaitta, spelproblem, "
+        "spelmissbruk, gambling",
+        "syopa": "syöpähoito, kemoterapia, sädehoito, leukemia, kasvain, tumör, tumour",
+        "neurologiset": "MS-tauti, epilepsia, Parkinsonin tauti, aivoinfarkti, aivovamma, aivoverenkiertohäiriö, "
+        "stroke, epilepsi",
+        "vammaisuus": "vamma, vammainen, kehitysvamma, liikuntavamma, näkövamma, kuulovamma, "
+        "funktionshinder, handikapp",
+        "lastensuojelu": "sijaishuolto, sijaisperhe, huostaanotto, lastenkoti, jälkihuolto, placering, "
+        "fosterfamilj, foster care",
+        "asunnottomuus": "asunnoton, kodittomuus, koditon, bostadslös, hemlös, homeless",
+        "tyottomyys": "työttömyys, työtön, työllisyys, arbetslös, unemployed",
+        "omaishoito": "omaishoitaja, omainen, läheinen, närstående, anhörig, anhörigvårdare, carer",
+    },
+    "TaskType": {
+        "vastaanotto": "päivystys, vastaanottovuoro",
+        "vertaisryhma": "vertaistuki, vertaistukiryhmä, tukiryhmä, kamratstöd, stödgrupp, peer support",
+        "luento": "puhuja, esitelmä, alustus, puheenvuoro, föredrag, talare, speaker",
+        "kehittaminen": "palvelumuotoilu, kehittäjäasiakas, tjänstedesign, co-design",
+        "koulutus": "opetus, valmennus, kouluttaja, undervisning, teaching",
+        "asiakasraati": "asiakasneuvosto, raati, kundråd, client council",
+    },
+}
+
+# Each list's model and rows, in the order the seed creates them.
 TAXONOMIES = [
     ("ExperienceArea", EXPERIENCE_AREAS),
     ("TaskType", TASK_TYPES),
@@ -107,8 +142,12 @@ def seed(get_model) -> None:
         model = get_model(model_name)
         if model.objects.exists():
             continue
+        # Migration 0002's historical models have no related_words yet (0008 fills them there).
+        has_related = any(field.name == "related_words" for field in model._meta.get_fields())
+        related = RELATED_WORDS.get(model_name, {}) if has_related else {}
         for order, (slug, fi, sv, en) in enumerate(rows):
-            model.objects.create(slug=slug, name=fi, name_fi=fi, name_sv=sv, name_en=en, order=order)
+            extra = {"related_words": related.get(slug, "")} if has_related else {}
+            model.objects.create(slug=slug, name=fi, name_fi=fi, name_sv=sv, name_en=en, order=order, **extra)
     consent_text = get_model("ConsentText")
     if not consent_text.objects.exists():
         consent_text.objects.create(
@@ -119,3 +158,12 @@ def seed(get_model) -> None:
             text_en=CONSENT["en"],
             published_at=timezone.now(),
         )
+
+
+def seed_related_words(get_model) -> None:
+    """Fill RELATED_WORDS into seeded items that have none (the data migration of an existing
+    installation; an admin's own words are kept)."""
+    for model_name, words in RELATED_WORDS.items():
+        model = get_model(model_name)
+        for slug, related in words.items():
+            model.objects.filter(slug=slug, related_words="").update(related_words=related)

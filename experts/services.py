@@ -4,10 +4,13 @@ import functools
 from datetime import date
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Value
-from django.utils import timezone
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVector, SearchVectorCombinable, SearchVectorField
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Func, Value
+from django.utils import timezone, translation
+
+from kokemuspankki import text as analysis
 
 from accounts.models import AuditAction
 from accounts.services import record_audit_event
@@ -20,6 +23,7 @@ from .models import (
     ConsentText,
     ExpertProfile,
     ProfileExperience,
+    SearchWord,
     Visibility,
     WeeklyAvailability,
 )
@@ -116,8 +120,12 @@ def withdraw_consent(*, profile: ExpertProfile) -> int:
 
 
 def search_words(profile: ExpertProfile) -> tuple[str, str]:
-    """(weighted text A, text B) of a profile for search: names and labels in every language."""
+    """(weighted text A, text B) of a profile for search: the name, the training level and the list
+    labels in every language, then the introduction."""
     labels = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.append(str(profile.get_training_level_display()))
     for experience in profile.experiences.select_related("area"):
         labels += [experience.area.name_fi, experience.area.name_sv, experience.area.name_en]
     for related in (profile.task_types, profile.languages, profile.municipalities):
@@ -129,18 +137,66 @@ def search_words(profile: ExpertProfile) -> tuple[str, str]:
     return heading, profile.bio
 
 
+class TermVector(SearchVectorCombinable, Func):
+    """A tsvector of exactly these terms (kokemuspankki.text's forms) with a weight: stored as they
+    are, without a text search configuration's parsing or stemming."""
+
+    template = "setweight(array_to_tsvector(%(expressions)s), %(weight)s)"
+    output_field = SearchVectorField()
+
+    def __init__(self, terms: list[str], weight: str = "D"):
+        super().__init__(Value(terms, output_field=ArrayField(models.TextField())), weight=f"'{weight}'")
+
+
+def search_vectors(heading: str, body: str) -> dict:
+    """The full-text columns of a profile from its texts (search_words()): Finnish snowball stems as
+    PostgreSQL makes them, and the forms of kokemuspankki.text (base forms in Finnish and Swedish,
+    compound parts, derivations, accents folded), heading weighted A and introduction B."""
+    heading_terms, body_terms = analysis.all_terms([heading]), analysis.all_terms([body])
+    return {
+        "search_document": SearchVector(Value(heading), config="finnish", weight="A")
+        + SearchVector(Value(body), config="finnish", weight="B")
+        + TermVector(heading_terms, "A")
+        + TermVector(body_terms, "B"),
+        "heading_document": SearchVector(Value(heading), config="finnish") + TermVector(heading_terms),
+        "search_text": f"{heading} {body}".lower(),
+    }
+
+
 def refresh_search_document(profile: ExpertProfile) -> None:
-    """Rebuild the profile's full-text vector (Finnish) and trigram text after any change."""
+    """Rebuild the profile's full-text vectors and trigram text after any change, and add its terms
+    to the words that typos are read against (SearchWord)."""
     heading, body = search_words(profile)
-    vector = SearchVector(Value(heading), config="finnish", weight="A") + SearchVector(
-        Value(body), config="finnish", weight="B"
-    )
-    ExpertProfile.objects.filter(pk=profile.pk).update(
-        search_document=vector,
-        heading_document=SearchVector(Value(heading), config="finnish"),
-        search_text=f"{heading} {body}".lower(),
-    )
+    ExpertProfile.objects.filter(pk=profile.pk).update(**search_vectors(heading, body))
+    add_search_words([profile.pk])
     refresh_facets([profile.pk])
+
+
+def add_search_words(profile_ids: list[int]) -> None:
+    """Add the terms of these profiles' documents that SearchWord lacks, in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_search_words_sql("p.id = ANY(%s)"), [list(profile_ids)])
+
+
+def rebuild_search_words() -> int:
+    """Make SearchWord anew from the listed profiles' documents (tasks.rebuild_search_words, nightly):
+    words of profiles that changed or left go. Returns the number of words."""
+    listed = ExpertProfile.objects.listed().values("pk")
+    sql, params = listed.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{SearchWord._meta.db_table}"')  # noqa: S608 - the model's table
+        cursor.execute(_search_words_sql(f"p.id IN ({sql})"), params)
+        return SearchWord.objects.count()
+
+
+def _search_words_sql(condition: str) -> str:
+    # Lexemes of four letters or more: shorter words are not read as typos (allowed_edits()).
+    profiles, words = ExpertProfile._meta.db_table, SearchWord._meta.db_table
+    return (
+        f'INSERT INTO "{words}" (word) SELECT DISTINCT term.lexeme FROM "{profiles}" p, '  # noqa: S608
+        f"unnest(p.search_document) AS term WHERE {condition} AND length(term.lexeme) BETWEEN 4 AND 100 "
+        "ON CONFLICT DO NOTHING"
+    )
 
 
 def refresh_facets(profile_ids: list[int]) -> None:

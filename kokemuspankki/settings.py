@@ -254,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.refresh_recent_assignments_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    # The words typos are read against, made anew from the listed profiles (idempotent).
+    "rebuild-search-words": {
+        "task": "experts.tasks.rebuild_search_words_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # --- Notifications outbox (notifications/services.py explains the guarantees).

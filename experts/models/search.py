@@ -1,61 +1,164 @@
 """The coordinators' free-text search and its ranked, paged results."""
 
 import functools
-import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Lower
 
+from kokemuspankki import text as analysis
+
 from ..text_search import WEBSEARCH_SYNTAX, allowed_edits, edit_distance, search_terms
 from .choices import Relation
-from .taxonomies import ExperienceArea, Language, Municipality, Organisation, TaskType, Taxonomy, taxonomy_lists
+from .taxonomies import TAXONOMIES, ExperienceArea, Taxonomy, taxonomy_lists
 
+# A word is read as a misspelling when pg_trgm finds a stored word or a list label near it (a cheap,
+# generous shortlist) and the word is at most allowed_edits() away from it (the actual judgement):
+# "skitsofernia" is one swap from "skitsofrenia", while "vertaistukiryhmä" is a real word, not a typo
 # of "vertaisryhmä".
 LABEL_SHORTLIST_SIMILARITY = 0.3
 
 
-def label_corrections(words: list[str]) -> dict[str, set[str]]:
-    """{word: the words of list labels (any language) that the word is a misspelling of}.
+class SearchWord(models.Model):
+    """A term of the profiles' search documents (kokemuspankki.text), for reading a query word as a
+    misspelling of one: "masenus" → masennus, in introductions as well as in list labels.
 
-    The lists are short (tens of rows): one query shortlists labels by trigram word similarity to
-    any of the words, and the edit distance decides.
-    """
+    services.refresh_search_document() adds a profile's terms; tasks.rebuild_search_words() makes the
+    table anew each night from the listed profiles, so that words of removed profiles go."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+
+    class Meta:
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+def corrections(words: list[str], forms: dict[str, Iterable[str]] | None = None) -> dict[str, set[str]]:
+    """{word: the stored terms and list-label words (folded) that `word` is a misspelling of}.
+
+    `words` are folded query words, `forms` each one's other forms (base forms): a word is spelt
+    right when it or one of these is stored. One statement: which of them the search documents hold,
+    stored terms near each word (pg_trgm's `%` on SearchWord's index), and list labels near it in any
+    language (tens of rows); the edit distance decides."""
     if not words:
         return {}
-    columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
+    forms = forms or {}
+    every_form = sorted({form for word in words for form in (word, *forms.get(word, ()))})
+    columns = tuple(f"name_{code}" for code, _name in settings.LANGUAGES)
+    known: set[str] = set()
     near: dict[str, set[str]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_label_shortlist_sql(tuple(columns)), [list(words), LABEL_SHORTLIST_SIMILARITY])
-        for word, *names in cursor.fetchall():
-            labels = " ".join(filter(None, names)).lower()
-            near.setdefault(word, set()).update(re.findall(r"[^\W_]+", labels))
-    corrections = {}
-    for word, label_words in near.items():
-        # A word that is itself in a label is spelt right ("lahti"), even if another one is near ("lahtis").
-        close = {label_word for label_word in label_words if edit_distance(word, label_word) <= allowed_edits(word)}
-        if close and word not in label_words:
-            corrections[word] = close
-    return corrections
+        cursor.execute(_corrections_sql(columns), [list(words), list(words), LABEL_SHORTLIST_SIMILARITY, every_form])
+        for word, candidate, source in cursor.fetchall():
+            if source == "known":
+                known.add(word)
+            else:
+                near.setdefault(word, set()).update(analysis.fold(w) for w in analysis.words(candidate))
+    found = {}
+    for word, candidates in near.items():
+        # A word that is itself stored or in a label is spelt right ("lahti"), even if another is near.
+        if known & {word, *forms.get(word, ())} or word in candidates:
+            continue
+        close = {c for c in candidates if c != word and edit_distance(word, c) <= allowed_edits(word)}
+        if close:
+            found[word] = close
+    return found
+
+
+def label_corrections(words: list[str]) -> dict[str, set[str]]:
+    """corrections() from the list labels only, for words as typed (tests and callers of old)."""
+    return corrections([analysis.fold(word) for word in words])
 
 
 @functools.cache
-def _label_shortlist_sql(columns: tuple[str, ...]) -> str:
-    """Every list's labels near any of the words (pg_trgm word similarity in any language), as one
-    statement written once: the same query built with the ORM, a union of five annotated querysets,
-    took ~10 ms of Python per search to compile, for ~1 ms in the database."""
-    tables = [model._meta.db_table for model in (ExperienceArea, TaskType, Language, Municipality, Organisation)]
+def _corrections_sql(columns: tuple[str, ...]) -> str:
+    """See corrections(). Written once: the same query built with the ORM, a union of annotated
+    querysets, took ~10 ms of Python per search to compile, for ~1 ms in the database."""
+    tables = [model._meta.db_table for model in TAXONOMIES.values()]
     names = ", ".join(f'"{column}"' for column in columns)
     labels = " UNION ALL ".join(f'SELECT {names} FROM "{table}"' for table in tables)  # noqa: S608
     closeness = ", ".join(f'word_similarity(words.word, labels."{column}")' for column in columns)
-    picked = ", ".join(f'labels."{column}"' for column in columns)
+    picked = " || ' ' || ".join(f"COALESCE(labels.\"{column}\", '')" for column in columns)
+    stored = SearchWord._meta.db_table
     # Table and column names come from the models and settings.LANGUAGES; the words are parameters.
     return (
-        f"SELECT words.word, {picked} FROM unnest(%s::text[]) AS words(word) "  # noqa: S608
-        f"CROSS JOIN ({labels}) AS labels WHERE GREATEST({closeness}) >= %s"
+        f"SELECT words.word, stored.word, 'stored' FROM unnest(%s::text[]) AS words(word) "  # noqa: S608
+        f'JOIN "{stored}" AS stored ON stored.word %% words.word '
+        f"UNION ALL SELECT words.word, {picked}, 'label' FROM unnest(%s::text[]) AS words(word) "
+        f"CROSS JOIN ({labels}) AS labels WHERE GREATEST({closeness}) >= %s "
+        f"UNION ALL SELECT words.word, '', 'known' FROM unnest(%s::text[]) AS words(word) "
+        f'WHERE EXISTS (SELECT 1 FROM "{stored}" AS stored WHERE stored.word = words.word)'
+    )
+
+
+class Synonyms:
+    """The admin-kept lists as groups of words that mean the same for search: each item's names in
+    every language and its `related_words` ("Masennus", "Depression", "masentunut", ...). A query word
+    that is one of a group's words also asks for the others; a group's word of several words
+    ("kaksisuuntainen mielialahäiriö") asks for all of them, and is read as one when typed."""
+
+    def __init__(self, lists: dict[str, list[Taxonomy]]):
+        self.groups: list[frozenset[analysis.Clause]] = []
+        self.phrases: list[tuple[tuple[frozenset[str], ...], int]] = []  # (each word's terms, group)
+        columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
+        for items in lists.values():
+            for item in items:
+                entries = [getattr(item, column, "") or "" for column in columns]
+                entries += [entry for line in item.related_words.splitlines() for entry in line.split(",")]
+                self._add([entry for entry in entries if entry.strip()])
+        self.by_term: dict[str, list[int]] = {}
+        for number, group in enumerate(self.groups):
+            for clause in group:
+                if len(clause) == 1:
+                    self.by_term.setdefault(clause[0], []).append(number)
+
+    def _add(self, entries: list[str]) -> None:
+        group: set[analysis.Clause] = set()
+        number = len(self.groups)
+        for entry in entries:
+            words = analysis.analyse(entry)
+            if len(words) == 1:
+                group |= {(term,) for term in _base_terms(words[0].text)}
+            elif words:
+                group.add(tuple(sorted({min(_base_terms(word.text)) for word in words})))
+                self.phrases.append((tuple(frozenset(_base_terms(word.text)) for word in words), number))
+        self.groups.append(frozenset(group))
+
+    def of_word(self, word: str) -> frozenset[analysis.Clause]:
+        """Every clause of the groups that hold `word` (as typed)."""
+        found: set[analysis.Clause] = set()
+        for term in _base_terms(word):
+            for number in self.by_term.get(term, ()):
+                found |= self.groups[number]
+        return frozenset(found)
+
+    def phrases_in(self, words: list[str]) -> list[tuple[int, int, frozenset[analysis.Clause]]]:
+        """(start, end, the group's clauses) of each group word of several words that `words` hold."""
+        found = []
+        for parts, number in self.phrases:
+            for start in range(len(words) - len(parts) + 1):
+                span = words[start : start + len(parts)]
+                if all(_base_terms(word) & terms for word, terms in zip(span, parts, strict=True)):
+                    found.append((start, start + len(parts), self.groups[number]))
+        return found
+
+
+@functools.lru_cache(maxsize=20_000)
+def _base_terms(word: str) -> frozenset[str]:
+    """A word as typed and its base forms, folded: what makes two words the same word for synonyms
+    (no stems or parts: "masennusryhmä" is not a synonym of everything masennus is)."""
+    lower = word.lower()
+    return frozenset(
+        analysis.fold(form)
+        for form in (lower, *(analysis.base_form(lower, lang) for lang in analysis.LANGUAGES))
+        if form
     )
 
 
@@ -63,15 +166,16 @@ class TextQuery:
     """A coordinator's free text: which profiles it matches (`match`) and how well (`tiers`).
 
     The text matches as a Finnish websearch query ("quotes", or, -not), or when each of its words
-    matches in one of three ways, each answered by a GIN index:
-    - as the start of a word, stemmed: "masennus" finds "masennusryhmää";
-    - inside the lower-case text (trigram index): "syöpä" finds "rintasyöpään", where the Finnish
-      compound puts it last;
-    - as a misspelt word of a list label (label_corrections): "skitsofernia" finds "Skitsofrenia",
-      in any of the three languages.
-    Trigram word similarity against each profile's whole text (`search_text %> word`) would catch
-    typos in introductions too, but costs ~60 µs a row in the index recheck: 2.9 s for "masennus"
-    at 50,000 profiles (make bench).
+    matches in one of these ways, each answered by a GIN index:
+    - as one of its forms (kokemuspankki.text): base forms in Finnish and Swedish, folded accents,
+      derivations, compound parts ("Lahdessa" finds Lahti, "hameenlinna" Hämeenlinna, "päihteet"
+      päihde, "syöpä" rintasyöpä, "kuntoutus" kuntoutuja, "beroende" beroendet);
+    - as a word of the same synonym group of the admin-kept lists (Synonyms: "masentunut" finds
+      Masennus, "bipolaarinen" Kaksisuuntainen mielialahäiriö);
+    - as a misspelling of a stored word or a list label (corrections(): "skitsofernia", "masenus");
+    - as the start of a word, stemmed by PostgreSQL's Finnish snowball stemmer, or inside the
+      lower-case text (trigram index), as before the forms existed.
+    `wanted` keeps each word's clauses for the result card's "found: päihteet" (explain()).
 
     Fit comes in tiers, best first: profiles whose name or lists (experience areas, tasks,
     languages, municipalities, organisation) hold every word, then the other matches (`tiers`
@@ -81,23 +185,34 @@ class TextQuery:
     is one more condition on the rotation-ordered index scan, which stops after a page.
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, lists: dict[str, list[Taxonomy]] | None = None):
         self.text = text.strip()
         words, excluded = search_terms(self.text)
         self.match = Q(search_document=SearchQuery(self.text, config="finnish", search_type="websearch"))
         self.tiers = [Q()]
+        self.wanted: list[frozenset[analysis.Clause]] = []
         # Part of the match that the full-text index alone answers (SearchResults.count).
         self.probe: Q | None = None
         # With websearch syntax the websearch query above decides alone and all its matches fit alike.
         if not words or WEBSEARCH_SYNTAX.search(self.text):
             return
-        corrections = label_corrections(words)
+        # Stop words ("olen", "och") ask for nothing, unless there is nothing else.
+        words = [word for word in words if analysis.terms(word)] or words
+        synonyms = Synonyms(taxonomy_lists() if lists is None else lists)
+        concepts = self._concepts(words, synonyms)
+        folded = {analysis.fold(word): _base_terms(word) for word in words}
+        fixes = corrections(sorted(folded), folded)
         each_word, in_full_text, in_heading = [], [], []
-        for word in words:
-            # `word` is letters and digits only, so it is safe in to_tsquery's syntax.
+        for word, clauses in concepts:
+            clauses = set(clauses)
+            for fix in fixes.get(analysis.fold(word), ()):
+                clauses |= {(fix,)} | synonyms.of_word(fix)
+            self.wanted.append(frozenset(clauses))
+            # `word` is letters and digits only, and so is every term: safe in to_tsquery's syntax.
             terms = SearchQuery(f"{word}:*", config="finnish", search_type="raw")
-            for label_word in sorted(corrections.get(word, ())):
-                terms |= SearchQuery(label_word, config="finnish")
+            if clauses:
+                forms = " | ".join(f"({' & '.join(clause)})" for clause in sorted(clauses))
+                terms |= SearchQuery(forms, config="simple", search_type="raw")
             each_word.append(Q(search_document=terms) | Q(search_text__contains=word))
             in_full_text.append(Q(search_document=terms))
             in_heading.append(Q(heading_document=terms))
@@ -105,6 +220,40 @@ class TextQuery:
         self.match = Q(*each_word, *not_excluded)
         self.tiers = [Q(*in_heading), Q()]
         self.probe = Q(*in_full_text, *not_excluded)
+
+    @staticmethod
+    def _concepts(words: list[str], synonyms: Synonyms) -> list[tuple[str, frozenset[analysis.Clause]]]:
+        """(word, the clauses any of which it asks for) of each word; a synonym group's word of
+        several words counts as one, named by its first word."""
+        concepts = []
+        phrases = {start: (end, clauses) for start, end, clauses in synonyms.phrases_in(words)}
+        position = 0
+        while position < len(words):
+            word = words[position]
+            if position in phrases:
+                end, clauses = phrases[position]
+                joined = [analysis.query_clauses(each) for each in words[position:end]]
+                phrase = tuple(sorted({min(_base_terms(each)) for each in words[position:end]}))
+                concepts.append((word, clauses | {phrase} | frozenset().union(*joined)))
+                position = end
+                continue
+            concepts.append((word, analysis.query_clauses(word) | synonyms.of_word(word)))
+            position += 1
+        return concepts
+
+    def explain(self, texts: Iterable[str], limit: int = 4) -> list[str]:
+        """The words of `texts` (as written, each once) that matched the query: the result card's
+        "found: päihteet, alkoholista". Only texts the viewer may see are given."""
+        found: dict[str, str] = {}
+        if not self.wanted:
+            return []
+        wanted = [frozenset(term for clause in clauses for term in clause) for clauses in self.wanted]
+        for text in texts:
+            for word in analysis.matching_words(text, wanted):
+                found.setdefault(word.lower(), word)
+                if len(found) >= limit:
+                    return list(found.values())
+        return list(found.values())
 
 
 class SearchResults:

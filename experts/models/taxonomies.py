@@ -14,6 +14,15 @@ class Taxonomy(models.Model):
     slug = models.SlugField(_("identifier"), max_length=60, unique=True, allow_unicode=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("in use"), default=True)
+    related_words = models.TextField(
+        _("words that also find it"),
+        blank=True,
+        help_text=_(
+            "Synonyms and related words in any language, separated by commas or lines, for example "
+            "\"masentunut, depressio, nedstämdhet\". A search for any of them, or for the name, finds "
+            "profiles that use any of the others."
+        ),
+    )
 
     class Meta:
         abstract = True
@@ -88,7 +97,3 @@ def taxonomy_lists() -> dict[str, list[Taxonomy]]:
             lists[kind].append(TAXONOMIES[kind].from_db(connection.alias, columns, values))
     return lists
 
-
-# A word is read as a misspelt list label when pg_trgm finds the label near it (a cheap, generous
-# shortlist) and one of the label's words is at most this many edits away (the actual judgement):
-# "skitsofernia" is one swap from "skitsofrenia", while "vertaistukiryhmä" is a real word, not a typo

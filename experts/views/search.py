@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 
 from ..filters import ExpertFilter
-from ..models import ExpertProfile, SearchResults, Visibility
+from ..models import ExpertProfile, SearchResults, TextQuery, Visibility
 from ..search_actions import search_action_context
 from ..services import record_profile_view, record_search_views, viewer_level
 from .profile import photo_response
@@ -62,7 +62,10 @@ def index(request):
         )
     else:
         profiles = SearchResults(ExpertProfile.objects.none())
-    context = {"filters": filters, **paginate(request, profiles, viewer_level(request.user), CappedPaginator)}
+    context = {
+        "filters": filters,
+        **paginate(request, profiles, viewer_level(request.user), CappedPaginator, filters.text_query),
+    }
     context.update(search_action_context(request))
     record_search_views(viewer=request.user, cards=context["cards"])
     # A history restore asks for the whole page (htmx keeps no snapshots here: see index.html).
@@ -127,11 +130,14 @@ class Card(NamedTuple):
     fields: set[str]
     facts: list[Fact]
     bio: str
+    found: list[str] = []
 
 
-def card(profile: ExpertProfile, fields: set[str]) -> Card:
+def card(profile: ExpertProfile, fields: set[str], text_query: TextQuery | None = None) -> Card:
     """The card's facts, composed here rather than in the template: a template tag per fact and card
-    was half of a search page's rendering time (~0.5 ms a card; README, Search benchmark)."""
+    was half of a search page's rendering time (~0.5 ms a card; README, Search benchmark). With a
+    free-text query, `found` names the words of the facts and introduction shown that matched it
+    ("found: päihteet"), so that a match through a base form, synonym or typo explains itself."""
     facts = []
     if "training" in fields:
         facts.append(Fact(_("Training"), profile.get_training_level_display()))
@@ -151,15 +157,19 @@ def card(profile: ExpertProfile, fields: set[str]) -> Card:
     if "organisation" in fields and profile.organisation:
         facts.append(Fact(_("Organisation"), profile.organisation.name))
     bio = Truncator(profile.bio).chars(220) if "bio" in fields and profile.bio else ""
-    return Card(profile, fields, facts, bio)
+    found = []
+    if text_query is not None:
+        shown = [str(fact.text) or " ".join(name for name, _whose in fact.entries) for fact in facts]
+        found = text_query.explain([*shown, bio and profile.bio])
+    return Card(profile, fields, facts, bio, found)
 
 
-def paginate(request, profiles, level: str | None, paginator=Paginator) -> dict:
+def paginate(request, profiles, level: str | None, paginator=Paginator, text_query: TextQuery | None = None) -> dict:
     """A page of result cards (Card: the profile, the fields `level` may see, what is shown of them)
     and the page links."""
     page = paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-        "cards": [card(profile, profile.visible_fields(level)) for profile in page],
+        "cards": [card(profile, profile.visible_fields(level), text_query) for profile in page],
     }
