@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AuditEvent, User
 from accounts.roles import Role
@@ -41,9 +41,9 @@ from experts.models import (
     TrainingLevel,
     WeeklyAvailability,
 )
-from experts.services import refresh_facets
+from experts.services import rebuild_search_words, refresh_facets
 from experts.views.search import PAGE_SIZE, CappedPaginator
-from kokemuspankki import heap
+from kokemuspankki import heap, text
 
 BENCH_DOMAIN = "@bench.invalid"
 EMAIL_PREFIX = "expert-"
@@ -96,6 +96,7 @@ def remove_bench_experts() -> int:
     count, _ = profiles.delete()
     User.objects.filter(email__startswith=EMAIL_PREFIX, email__endswith=BENCH_DOMAIN).delete()
     User.objects.filter(email=COORDINATOR_EMAIL).delete()
+    rebuild_search_words()
     return count
 
 
@@ -202,28 +203,53 @@ class ExpertGenerator:
                 f"FROM {field.remote_field.through._meta.db_table} m JOIN {field.related_model._meta.db_table} t "
                 f"ON t.id = m.{fk} WHERE m.expertprofile_id = p.id)"
             )
-        # Mirrors services.search_words(): the name and every label in fi/sv/en are weight A, the bio B.
-        sql = f"""
-            WITH heading AS (
-                SELECT p.id, concat_ws(' ', p.display_name,
-                    (SELECT string_agg(concat_ws(' ', a.name_fi, a.name_sv, a.name_en), ' ')
-                     FROM {tables["experience"]} e JOIN {tables["area"]} a ON a.id = e.area_id
-                     WHERE e.profile_id = p.id),
-                    {", ".join(labels)}, o.name_fi) AS text
-                FROM {tables["profile"]} p
-                JOIN {tables["user"]} u ON u.id = p.user_id
-                LEFT JOIN {tables["organisation"]} o ON o.id = p.organisation_id
-                WHERE u.email LIKE %s AND p.search_document IS NULL
-            )
-            UPDATE {tables["profile"]} p
-            SET search_document = setweight(to_tsvector('finnish', heading.text), 'A')
-                                  || setweight(to_tsvector('finnish', p.bio), 'B'),
-                heading_document = to_tsvector('finnish', heading.text),
-                search_text = lower(heading.text || ' ' || p.bio)
-            FROM heading WHERE heading.id = p.id
+        # Mirrors services.search_words(): the name, the training level and every label in fi/sv/en
+        # are weight A, the bio B; services.search_vectors() makes the same columns of them.
+        select = f"""
+            SELECT p.id, concat_ws(' ', p.display_name,
+                (SELECT string_agg(concat_ws(' ', a.name_fi, a.name_sv, a.name_en), ' ')
+                 FROM {tables["experience"]} e JOIN {tables["area"]} a ON a.id = e.area_id
+                 WHERE e.profile_id = p.id),
+                {", ".join(labels)}, o.name_fi), p.training_level, p.bio
+            FROM {tables["profile"]} p
+            JOIN {tables["user"]} u ON u.id = p.user_id
+            LEFT JOIN {tables["organisation"]} o ON o.id = p.organisation_id
+            WHERE u.email LIKE %s AND p.search_document IS NULL
         """  # noqa: S608 - table names from the models, the one value is a parameter
+        update = f"""
+            UPDATE {tables["profile"]} p
+            SET search_document = setweight(to_tsvector('finnish', v.heading), 'A')
+                    || setweight(to_tsvector('finnish', p.bio), 'B')
+                    || setweight(array_to_tsvector(string_to_array(v.heading_terms, ' ')), 'A')
+                    || setweight(array_to_tsvector(string_to_array(v.body_terms, ' ')), 'B'),
+                heading_document = to_tsvector('finnish', v.heading)
+                    || array_to_tsvector(string_to_array(v.heading_terms, ' ')),
+                search_text = lower(v.heading || ' ' || p.bio)
+            FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS v(id, heading, heading_terms, body_terms)
+            WHERE p.id = v.id
+        """  # noqa: S608 - table names from the models; the values are parameters
+        levels = {}
+        for level in TrainingLevel:
+            names = []
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    names.append(str(level.label))
+            levels[level.value] = " ".join(names)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [f"%{BENCH_DOMAIN}"])
+            cursor.execute(select, [f"%{BENCH_DOMAIN}"])
+            rows = cursor.fetchall()
+            for first in range(0, len(rows), BATCH):
+                columns: list[list] = [[], [], [], []]
+                for pk, labels_text, level, bio in rows[first : first + BATCH]:
+                    heading = f"{labels_text} {levels.get(level, '')}"
+                    for column, value in zip(
+                        columns,
+                        [pk, heading, " ".join(text.all_terms([heading])), " ".join(text.all_terms([bio]))],
+                        strict=True,
+                    ):
+                        column.append(value)
+                cursor.execute(update, columns)
+        rebuild_search_words()
 
 
 def settle() -> None:

@@ -20,7 +20,7 @@ from .services import refresh_search_document
 class TaxonomyAdmin(TranslationAdmin):
     list_display = ["name", "slug", "order", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["name_fi", "name_sv", "name_en", "slug"]
+    search_fields = ["name_fi", "name_sv", "name_en", "slug", "related_words"]
     list_editable = ["order", "is_active"]
     prepopulated_fields = {"slug": ["name_fi"]}
 
