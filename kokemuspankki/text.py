@@ -236,6 +236,13 @@ def _kept(found: set[str]) -> frozenset[str]:
     return frozenset(fold(term) for term in found if len(term) >= MIN_LENGTH and term not in STOP_WORDS)
 
 
+def is_known(word: str) -> bool:
+    """Whether the dictionaries know `word`, or its parts as a compound: such a word is spelt right,
+    and a search does not read it as a typo of a stored word ("syötävä" is not "syöpä")."""
+    lower = word.lower()
+    return any(base_form(lower, lang) or compound_parts(lower, lang) for lang in LANGUAGES)
+
+
 def terms(word: str) -> frozenset[str]:
     """Every form of `word` that search stores and matches, folded: the word itself, its base forms
     in Finnish and Swedish, a compound's base form and parts, and derivation stems. Empty for stop

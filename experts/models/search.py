@@ -2,6 +2,7 @@
 
 import functools
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.conf import settings
@@ -66,10 +67,23 @@ def corrections(words: list[str], forms: dict[str, Iterable[str]] | None = None)
         # A word that is itself stored or in a label is spelt right ("lahti"), even if another is near.
         if known & {word, *forms.get(word, ())} or word in candidates:
             continue
-        close = {c for c in candidates if c != word and edit_distance(word, c) <= allowed_edits(word)}
+        close = {candidate for candidate in candidates if candidate != word and is_misspelt(word, candidate)}
         if close:
             found[word] = close
     return found
+
+
+def is_misspelt(word: str, stored: str) -> bool:
+    """Whether `word` reads as a misspelling of `stored`: within allowed_edits() of it, or of its
+    length a misspelt start of it with an ending added ("retkahdkset" → the stored base form
+    "retkahdus": the stored forms are base forms and the words as written, not every inflection)."""
+    if edit_distance(word, stored) <= allowed_edits(word):
+        return True
+    return len(stored) >= PREFIX_MIN and len(word) > len(stored) and edit_distance(word[: len(stored)], stored) <= 1
+
+
+# A stored word this long or longer may be the misspelt start of a query word (is_misspelt).
+PREFIX_MIN = 6
 
 
 def label_corrections(words: list[str]) -> dict[str, set[str]]:
@@ -103,6 +117,17 @@ class Synonyms:
     every language and its `related_words` ("Masennus", "Depression", "masentunut", ...). A query word
     that is one of a group's words also asks for the others; a group's word of several words
     ("kaksisuuntainen mielialahäiriö") asks for all of them, and is read as one when typed."""
+
+    @classmethod
+    def of(cls, lists: dict[str, list[Taxonomy]]) -> "Synonyms":
+        """The groups of these lists, made once per content of the lists (read every request)."""
+        columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
+        key = tuple(
+            (item.related_words, *(getattr(item, column, "") for column in columns))
+            for items in lists.values()
+            for item in items
+        )
+        return _synonyms(key)
 
     def __init__(self, lists: dict[str, list[Taxonomy]]):
         self.groups: list[frozenset[analysis.Clause]] = []
@@ -148,6 +173,13 @@ class Synonyms:
                 if all(_base_terms(word) & terms for word, terms in zip(span, parts, strict=True)):
                     found.append((start, start + len(parts), self.groups[number]))
         return found
+
+
+@functools.lru_cache(maxsize=4)
+def _synonyms(key: tuple[tuple[str, ...], ...]) -> Synonyms:
+    columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
+    items = [SimpleNamespace(related_words=related, **dict(zip(columns, names, strict=True))) for related, *names in key]
+    return Synonyms({"all": items})
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -198,9 +230,10 @@ class TextQuery:
             return
         # Stop words ("olen", "och") ask for nothing, unless there is nothing else.
         words = [word for word in words if analysis.terms(word)] or words
-        synonyms = Synonyms(taxonomy_lists() if lists is None else lists)
+        synonyms = Synonyms.of(taxonomy_lists() if lists is None else lists)
         concepts = self._concepts(words, synonyms)
-        folded = {analysis.fold(word): _base_terms(word) for word in words}
+        # A word the dictionaries know is spelt right: "syötävä" is not read as a typo of "syöpä".
+        folded = {analysis.fold(word): _base_terms(word) for word in words if not analysis.is_known(word)}
         fixes = corrections(sorted(folded), folded)
         each_word, in_full_text, in_heading = [], [], []
         for word, clauses in concepts:
