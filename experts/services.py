@@ -10,10 +10,9 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Func, Value
 from django.utils import timezone, translation
 
-from kokemuspankki import text as analysis
-
 from accounts.models import AuditAction
 from accounts.services import record_audit_event
+from kokemuspankki import text as analysis
 
 from .models import (
     NEVER_PUBLIC,

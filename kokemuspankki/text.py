@@ -49,8 +49,7 @@ STOP_WORDS = frozenset(
     # Swedish
     "och eller att som det den de dem är var vara varit har hade ha jag du han hon vi ni man mig dig "
     "sig oss er min mitt mina din ditt dina sin sitt sina med för från till av på om i en ett inte "
-    "men också så när där här kan kunde vill ska skulle har hos under över efter"
-    .split()
+    "men också så när där här kan kunde vill ska skulle har hos under över efter".split()
 )
 
 # Endings that derive one word from another, replaced by what the family shares: the lemma

@@ -15,7 +15,15 @@ from .choices import (
 )
 from .consent import Consent, ConsentText
 from .profiles import ExpertProfile, ExpertProfileQuerySet, ProfileExperience
-from .search import LABEL_SHORTLIST_SIMILARITY, SearchResults, SearchWord, Synonyms, TextQuery, corrections, label_corrections
+from .search import (
+    LABEL_SHORTLIST_SIMILARITY,
+    SearchResults,
+    SearchWord,
+    Synonyms,
+    TextQuery,
+    corrections,
+    label_corrections,
+)
 from .taxonomies import (
     TAXONOMIES,
     ExperienceArea,
@@ -31,6 +39,6 @@ __all__ = [
     "LABEL_SHORTLIST_SIMILARITY", "NEVER_PUBLIC", "TAXONOMIES", "VISIBILITY_ORDER", "VISIBLE_FIELDS",
     "BlockedPeriod", "Consent", "ConsentText", "ExperienceArea", "ExpertProfile", "ExpertProfileQuerySet",
     "Language", "Municipality", "Organisation", "ProfileExperience", "ProfileStatus", "Relation",
-    "SearchResults", "SearchWord", "Synonyms", "TaskType", "Taxonomy", "TextQuery", "TrainingLevel", "Visibility", "Weekday",
-    "WeeklyAvailability", "corrections", "facet", "label_corrections", "taxonomy_lists",
+    "SearchResults", "SearchWord", "Synonyms", "TaskType", "Taxonomy", "TextQuery", "TrainingLevel",
+    "Visibility", "Weekday", "WeeklyAvailability", "corrections", "facet", "label_corrections", "taxonomy_lists",
 ]  # fmt: skip

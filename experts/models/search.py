@@ -178,7 +178,9 @@ class Synonyms:
 @functools.lru_cache(maxsize=4)
 def _synonyms(key: tuple[tuple[str, ...], ...]) -> Synonyms:
     columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
-    items = [SimpleNamespace(related_words=related, **dict(zip(columns, names, strict=True))) for related, *names in key]
+    items = [
+        SimpleNamespace(related_words=related, **dict(zip(columns, names, strict=True))) for related, *names in key
+    ]
     return Synonyms({"all": items})
 
 

@@ -19,7 +19,7 @@ class Taxonomy(models.Model):
         blank=True,
         help_text=_(
             "Synonyms and related words in any language, separated by commas or lines, for example "
-            "\"masentunut, depressio, nedstämdhet\". A search for any of them, or for the name, finds "
+            '"masentunut, depressio, nedstämdhet". A search for any of them, or for the name, finds '
             "profiles that use any of the others."
         ),
     )
@@ -96,4 +96,3 @@ def taxonomy_lists() -> dict[str, list[Taxonomy]]:
         for kind, *values in cursor.fetchall():
             lists[kind].append(TAXONOMIES[kind].from_db(connection.alias, columns, values))
     return lists
-
