@@ -28,7 +28,11 @@ COPY . .
 # settings.py requires SECRET_KEY and DATABASE_URL; neither command connects to the database, so
 # throwaway values exported inside this RUN are enough and never end up in the image's environment.
 # DEBUG is unset (off), so collectstatic writes the manifest that WhiteNoise serves at run time.
+# The search's Finnish and Swedish dictionaries are built here once (kokemuspankki/text.py), not by the
+# first migrate or search of a running container.
+ENV KP_LEXICON_DIR=/opt/lexicon
 RUN export SECRET_KEY=build-only-not-a-secret DATABASE_URL=postgres://build@localhost/build \
+    && python -c "from kokemuspankki.text import prepare_lexicon; prepare_lexicon()" \
     && python manage.py compilemessages \
     && python manage.py collectstatic --no-input \
     && python -m compileall -q /app
@@ -39,7 +43,8 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
-    KP_DATA_DIR=/data
+    KP_DATA_DIR=/data \
+    KP_LEXICON_DIR=/opt/lexicon
 
 # A fixed numeric uid/gid so that volume ownership and Kubernetes' runAsNonRoot can rely on it. The
 # code stays owned by root (read-only to the app); only /data, where the volumes mount, is writable.
@@ -50,6 +55,7 @@ RUN groupadd --system --gid 10001 kokemuspankki \
     && chown -R 10001:10001 /data
 
 COPY --from=build /opt/venv /opt/venv
+COPY --from=build /opt/lexicon /opt/lexicon
 COPY --from=build /app /app
 WORKDIR /app
 USER 10001:10001

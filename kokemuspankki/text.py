@@ -117,6 +117,8 @@ def prepare_lexicon() -> list[str]:
     from simplemma.strategies.dictionaries import TrieDictionaryFactory
 
     directory = lexicon_dir()
+    if all((directory / f"{lang}.dic").exists() for lang in LANGUAGES):
+        return []  # the usual case; the directory may be read-only (the production image)
     directory.mkdir(parents=True, exist_ok=True)
     built = []
     with open(directory / ".lock", "w") as lock:
