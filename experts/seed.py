@@ -96,8 +96,7 @@ RELATED_WORDS = {
     "ExperienceArea": {
         "mielenterveys": "mielenterveysongelma, mielenterveyskuntoutuja, psyykkinen sairaus, mielen sairaus, "
         "psykiatria, ahdistus, ahdistuneisuus, paniikkihäiriö, psykisk ohälsa, ångest, mental illness, anxiety",
-        "masennus": "masentunut, depressio, masennustila, alakulo, uupumus, burnout, nedstämdhet, "
-        "deprimerad, depressed",
+        "masennus": "masentunut, depressio, masennustila, alakulo, nedstämdhet, deprimerad, depressed",
         "kaksisuuntainen": "bipolaarinen, bipolaarihäiriö, bipolaari, maaninen, mania, bipolär, bipolar",
         "skitsofrenia": "psykoosi, psykoottinen, skitsoaffektiivinen, harhaluulo, psykos, psychosis",
         "paihteet": "päihde, alkoholi, huume, huumeet, riippuvuus, päihderiippuvuus, alkoholismi, "

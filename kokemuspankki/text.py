@@ -55,8 +55,8 @@ STOP_WORDS = frozenset(
 # Endings that derive one word from another, replaced by what the family shares: the lemma
 # "kuntoutus" and the lemma "kuntoutuja" both give "kuntout". Longest first; the first that fits wins.
 DERIVATIONS = [
-    ("ttomuus", ""),
-    ("ttömyys", ""),
+    ("ttomuus", "ttom"),
+    ("ttömyys", "ttöm"),
     ("oottinen", "oo"),
     ("ööttinen", "öö"),
     ("isuus", ""),
@@ -70,8 +70,8 @@ DERIVATIONS = [
     ("öösi", "öö"),
     ("uja", ""),
     ("yjä", ""),
-    ("ton", ""),
-    ("tön", ""),
+    ("ton", "ttom"),
+    ("tön", "ttöm"),
     ("uus", ""),
     ("yys", ""),
     ("us", ""),
@@ -161,13 +161,46 @@ def is_name(word: str) -> bool:
 # --- One word ------------------------------------------------------------------------------------
 
 
-def derivation_stem(lemma: str) -> str:
-    """What a derived word shares with its family ("kuntoutuja" → "kuntout", "työttömyys" → "työ"), or
-    the lemma itself when no ending fits."""
+def derivation_stems(lemma: str) -> tuple[str, ...]:
+    """What a derived word shares with its family ("kuntoutuja" → "kuntout", "työttömyys" and "työtön"
+    → "työttöm"), or the lemma itself when no ending fits. An adjective in -ainen/-äinen gives two,
+    for a noun in -a ("kehitysvammainen" → "kehitysvamma") and a verb stem ("riippuvainen" →
+    "riippuv", as "riippuvuus")."""
     for ending, replacement in DERIVATIONS:
-        if lemma.endswith(ending) and len(lemma) - len(ending) + len(replacement) >= MIN_LENGTH:
-            return lemma[: -len(ending)] + replacement
-    return lemma
+        if lemma.endswith(ending) and len(lemma) - len(ending) + len(replacement) >= MIN_PART:
+            stem = lemma[: -len(ending)] + replacement
+            return (stem, lemma[:-4]) if ending in ("ainen", "äinen") else (stem,)
+    return (lemma,)
+
+
+def derivation_stem(lemma: str) -> str:
+    """The first of derivation_stems()."""
+    return derivation_stems(lemma)[0]
+
+
+# Finnish possessive suffixes: "masennuksestani" is masennuksesta + -ni, which the dictionary lacks.
+POSSESSIVES = ("mme", "nne", "nsa", "nsä", "ni", "si")
+
+
+def base_forms(word: str) -> set[str]:
+    """The base forms of a lower-case word in Finnish and Swedish (of its core(): "lapsuudessani" →
+    lapsuus)."""
+    core = _core(word)
+    return {lemma for lang in LANGUAGES if (lemma := base_form(core, lang))}
+
+
+@functools.lru_cache(maxsize=200_000)
+def _core(word: str) -> str:
+    """A lower-case word without a Finnish possessive suffix when only that form is known, as a word
+    or a compound ("masennuksestani" → masennuksesta, "peliriippuvuudestani" → peliriippuvuudesta)."""
+    if any(base_form(word, lang) for lang in LANGUAGES):
+        return word
+    for suffix in POSSESSIVES:
+        stripped = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stripped) >= MIN_PART:
+            if base_form(stripped, "fi") or compound_parts(stripped, "fi"):
+                return stripped
+    return word
 
 
 def _modifier_forms(part: str, lang: str) -> list[str]:
@@ -186,17 +219,28 @@ def compound_parts(word: str, lang: str = "fi") -> tuple[str, ...]:
     """The base forms of a compound's parts ("rintasyöpään" → rinta, syöpä), () if it is not one.
 
     Splits where the right side is a known word (its base form taken) and the left side is a known
-    word or itself a compound; the longest right side that works wins. Parts are MIN_PART letters or
-    more, but for a generic last part ("päihdetyö"); names are not split (is_name)."""
+    word or itself a compound; the longest right side that works wins ("vertaistukiryhmä" →
+    vertainen, tukiryhmä). Both sides are MIN_PART letters or more, but for a generic last part
+    ("päihdetyö"). A word the dictionary knows is split only where its base form is the left side
+    and the right side's base form ("psykoosiin" is not psyko + osa, "kuntoutujana" not kuntoutu +
+    jana), and in Swedish only after a left side in its base form or with a linking s ("missbruk" is not
+    missa + bruk). Names are not split (is_name)."""
     word = word.lower()
     if is_name(word):
         return ()
+    whole = base_form(word, lang)
     for cut in range(MIN_PART, len(word) - 2):
         head = base_form(word[cut:], lang)
-        if not head or (len(head) < MIN_PART and head not in GENERIC_PARTS) or is_name(word[cut:]):
+        if not head or is_name(word[cut:]):
+            continue
+        if len(word) - cut < MIN_PART and head not in GENERIC_PARTS:
             continue
         left = word[:cut]
+        if whole and whole != left + head:
+            continue
         modifiers = _modifier_forms(left, lang)
+        if lang == "sv":
+            modifiers = [form for form in modifiers if form in (left, left[:-1])]
         if modifiers:
             return (modifiers[0], head)
         inner = compound_parts(left, lang)
@@ -218,18 +262,19 @@ def _forms(word: str) -> tuple[frozenset[str], frozenset[str]]:
     lower = word.lower()
     if len(lower) < MIN_LENGTH or lower in STOP_WORDS or lower.isdigit():
         return frozenset(), frozenset()
-    lemmas = {lemma for lang in LANGUAGES if (lemma := base_form(lower, lang))}
+    lemmas = base_forms(lower)
+    core = _core(lower)
     parts: tuple[str, ...] = ()
     for lang in LANGUAGES:
-        parts = compound_parts(lower, lang)
+        parts = compound_parts(core, lang)
         if parts:
             break
     if parts and not lemmas:
         # An unknown compound: its base form is the modifiers as written and the head's base form.
-        modifier = lower[: len(lower) - _written_head_length(lower, parts[-1])]
+        modifier = core[: len(core) - _written_head_length(core, parts[-1])]
         lemmas.add(modifier + parts[-1])
-    own = {lower, *lemmas} | {derivation_stem(lemma) for lemma in lemmas}
-    of_parts = set(parts) | {derivation_stem(part) for part in parts}
+    own = {lower, *lemmas} | {stem for lemma in lemmas for stem in derivation_stems(lemma)}
+    of_parts = set(parts) | {stem for part in parts for stem in derivation_stems(part)}
     return _kept(own), _kept(of_parts - own)
 
 
@@ -241,9 +286,11 @@ def is_known(word: str) -> bool:
     """Whether the dictionaries know `word`, or its parts as a compound: such a word is spelt right,
     and a search does not read it as a typo of a stored word ("syötävä" is not "syöpä")."""
     lower = word.lower()
-    return any(base_form(lower, lang) or compound_parts(lower, lang) for lang in LANGUAGES)
+    core = _core(lower)
+    return bool(base_forms(lower)) or any(compound_parts(core, lang) for lang in LANGUAGES)
 
 
+@functools.lru_cache(maxsize=200_000)
 def terms(word: str) -> frozenset[str]:
     """Every form of `word` that search stores and matches, folded: the word itself, its base forms
     in Finnish and Swedish, a compound's base form and parts, and derivation stems. Empty for stop
@@ -278,7 +325,7 @@ def query_clauses(word: str) -> frozenset[Clause]:
 
 
 def _specific_parts(word: str) -> Clause:
-    lower = word.lower()
+    lower = _core(word.lower())
     for lang in LANGUAGES:
         parts = compound_parts(lower, lang)
         if parts:
@@ -288,7 +335,7 @@ def _specific_parts(word: str) -> Clause:
 
 @functools.cache
 def _generic_folded() -> frozenset[str]:
-    return frozenset(fold(term) for part in GENERIC_PARTS for term in (part, derivation_stem(part)))
+    return frozenset(fold(term) for part in GENERIC_PARTS for term in (part, *derivation_stems(part)))
 
 
 def analyse(text: str) -> list[Word]:
@@ -301,10 +348,9 @@ def all_terms(texts: Iterable[str]) -> list[str]:
     return sorted({term for text in texts for word in analyse(text) for term in word.terms})
 
 
-def matching_words(text: str, wanted: Iterable[frozenset[str]]) -> Iterator[str]:
-    """The words of `text`, as written, whose terms meet any of the `wanted` term sets (the search
-    card's "found: päihteet")."""
-    wanted = list(wanted)
-    for word in analyse(text):
-        if any(word.terms & each for each in wanted):
-            yield word.text
+def matching_words(text: str, wanted: frozenset[str]) -> Iterator[str]:
+    """The words of `text`, as written, that have any of the `wanted` terms (the search card's
+    "found: päihteet"). Cheap on a page of cards: a cached lookup and a set test a word."""
+    for word in words(text):
+        if not terms(word).isdisjoint(wanted):
+            yield word

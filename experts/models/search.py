@@ -41,33 +41,40 @@ class SearchWord(models.Model):
         return self.word
 
 
-def corrections(words: list[str], forms: dict[str, Iterable[str]] | None = None) -> dict[str, set[str]]:
+def corrections(
+    words: list[str], forms: dict[str, Iterable[str]] | None = None, known: Iterable[str] = ()
+) -> dict[str, set[str]]:
     """{word: the stored terms and list-label words (folded) that `word` is a misspelling of}.
 
     `words` are folded query words, `forms` each one's other forms (base forms): a word is spelt
     right when it or one of these is stored. One statement: which of them the search documents hold,
     stored terms near each word (pg_trgm's `%` on SearchWord's index), and list labels near it in any
-    language (tens of rows); the edit distance decides."""
+    language (tens of rows); the edit distance decides. A word in `known` is a word of the dictionaries
+    (not stored anywhere): it is read only as a misspelt base form ("psykosi" → psykoosi), not as a
+    neighbour in another sense ("kuulo" is not "kuulun")."""
     if not words:
         return {}
+    in_dictionary = set(known)
     forms = forms or {}
     every_form = sorted({form for word in words for form in (word, *forms.get(word, ()))})
     columns = tuple(f"name_{code}" for code, _name in settings.LANGUAGES)
-    known: set[str] = set()
+    stored: set[str] = set()
     near: dict[str, set[str]] = {}
     with connection.cursor() as cursor:
         cursor.execute(_corrections_sql(columns), [list(words), list(words), LABEL_SHORTLIST_SIMILARITY, every_form])
         for word, candidate, source in cursor.fetchall():
             if source == "known":
-                known.add(word)
+                stored.add(word)
             else:
                 near.setdefault(word, set()).update(analysis.fold(w) for w in analysis.words(candidate))
     found = {}
     for word, candidates in near.items():
         # A word that is itself stored or in a label is spelt right ("lahti"), even if another is near.
-        if known & {word, *forms.get(word, ())} or word in candidates:
+        if stored & {word, *forms.get(word, ())} or word in candidates:
             continue
         close = {candidate for candidate in candidates if candidate != word and is_misspelt(word, candidate)}
+        if word in in_dictionary:
+            close = {candidate for candidate in close if _is_base_form(candidate)}
         if close:
             found[word] = close
     return found
@@ -80,6 +87,10 @@ def is_misspelt(word: str, stored: str) -> bool:
     if edit_distance(word, stored) <= allowed_edits(word):
         return True
     return len(stored) >= PREFIX_MIN and len(word) > len(stored) and edit_distance(word[: len(stored)], stored) <= 1
+
+
+def _is_base_form(folded: str) -> bool:
+    return any(analysis.fold(form) == folded for form in analysis.base_forms(folded))
 
 
 # A stored word this long or longer may be the misspelt start of a query word (is_misspelt).
@@ -189,11 +200,7 @@ def _base_terms(word: str) -> frozenset[str]:
     """A word as typed and its base forms, folded: what makes two words the same word for synonyms
     (no stems or parts: "masennusryhmä" is not a synonym of everything masennus is)."""
     lower = word.lower()
-    return frozenset(
-        analysis.fold(form)
-        for form in (lower, *(analysis.base_form(lower, lang) for lang in analysis.LANGUAGES))
-        if form
-    )
+    return frozenset(analysis.fold(form) for form in (lower, *analysis.base_forms(lower)))
 
 
 class TextQuery:
@@ -207,8 +214,8 @@ class TextQuery:
     - as a word of the same synonym group of the admin-kept lists (Synonyms: "masentunut" finds
       Masennus, "bipolaarinen" Kaksisuuntainen mielialahäiriö);
     - as a misspelling of a stored word or a list label (corrections(): "skitsofernia", "masenus");
-    - as the start of a word, stemmed by PostgreSQL's Finnish snowball stemmer, or inside the
-      lower-case text (trigram index), as before the forms existed.
+    - stemmed by PostgreSQL's Finnish snowball stemmer (as a prefix for a word the dictionaries do not
+      know, e.g. the start of a word), or inside the lower-case text (trigram index).
     `wanted` keeps each word's clauses for the result card's "found: päihteet" (explain()).
 
     Fit comes in tiers, best first: profiles whose name or lists (experience areas, tasks,
@@ -234,9 +241,11 @@ class TextQuery:
         words = [word for word in words if analysis.terms(word)] or words
         synonyms = Synonyms.of(taxonomy_lists() if lists is None else lists)
         concepts = self._concepts(words, synonyms)
-        # A word the dictionaries know is spelt right: "syötävä" is not read as a typo of "syöpä".
-        folded = {analysis.fold(word): _base_terms(word) for word in words if not analysis.is_known(word)}
-        fixes = corrections(sorted(folded), folded)
+        # A word is read as a typo only when neither it nor its base forms are stored: a word the
+        # dictionaries know may still be a typo ("psykosi" is psyko + -si, and nobody wrote that).
+        folded = {analysis.fold(word): _base_terms(word) for word in words}
+        known = {analysis.fold(word) for word in words if analysis.is_known(word)}
+        fixes = corrections(sorted(folded), folded, known)
         each_word, in_full_text, in_heading = [], [], []
         for word, clauses in concepts:
             clauses = set(clauses)
@@ -244,7 +253,10 @@ class TextQuery:
                 clauses |= {(fix,)} | synonyms.of_word(fix)
             self.wanted.append(frozenset(clauses))
             # `word` is letters and digits only, and so is every term: safe in to_tsquery's syntax.
-            terms = SearchQuery(f"{word}:*", config="finnish", search_type="raw")
+            # The snowball stem as a prefix only for a word the dictionaries do not know (a part of a
+            # word, a rare one): "psykoosi" as psyko:* would find "psykologilla".
+            prefix = "" if analysis.is_known(word) else ":*"
+            terms = SearchQuery(f"{word}{prefix}", config="finnish", search_type="raw")
             if clauses:
                 forms = " | ".join(f"({' & '.join(clause)})" for clause in sorted(clauses))
                 terms |= SearchQuery(forms, config="simple", search_type="raw")
@@ -282,7 +294,7 @@ class TextQuery:
         found: dict[str, str] = {}
         if not self.wanted:
             return []
-        wanted = [frozenset(term for clause in clauses for term in clause) for clauses in self.wanted]
+        wanted = frozenset(term for clauses in self.wanted for clause in clauses for term in clause)
         for text in texts:
             for word in analysis.matching_words(text, wanted):
                 found.setdefault(word.lower(), word)
