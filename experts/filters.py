@@ -33,7 +33,10 @@ class ExpertFilter(django_filters.FilterSet):
         label=_("Search words"),
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
-        help_text=_("For example a topic, a diagnosis, a place or a name. Parts of words and typos also match."),
+        help_text=_(
+            "For example a topic, a diagnosis, a place or a name, in any form. Related words, parts of words "
+            "and typos also match."
+        ),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     date = django_filters.DateFilter(

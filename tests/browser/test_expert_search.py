@@ -102,3 +102,15 @@ def test_without_javascript_the_form_submits_normally(browser, live_server, expe
     page.wait_for_url("**/asiantuntijat/?q=masennus*")
     assert result_names(page) == ["Katja"]
     context.close()
+
+
+@BOTH_SIZES
+def test_a_card_says_which_words_found_it(page, live_server, viewport, experts):
+    # "masentunut" is a related word of Masennus (the admin-kept synonyms): the card names the words
+    # of its facts and introduction that matched, in Finnish, and axe finds nothing to fix.
+    sign_in(page, live_server, UserFactory(role="coordinator", mfa=True))
+    assert page.goto("/asiantuntijat/?q=masentunut").status == 200
+    assert result_names(page) == ["Katja"]
+    found = page.locator("#results .found")
+    expect(found).to_have_text("Löytyi sanoilla: Masennus, masennusryhmää")
+    check_page(page, viewport, "coordinator", "search-found-by")
