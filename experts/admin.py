@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from .models import (
@@ -11,6 +13,7 @@ from .models import (
     Municipality,
     Organisation,
     ProfileExperience,
+    SearchWord,
     TaskType,
     WeeklyAvailability,
 )
@@ -115,3 +118,38 @@ class BlockedPeriodAdmin(admin.ModelAdmin):
     list_filter = ["start"]
     search_fields = ["profile__display_name"]
     raw_id_fields = ["profile"]
+
+
+class TypoToleranceFilter(admin.SimpleListFilter):
+    """How many edits a query word may be from a stored word of this length (text_search.allowed_edits)."""
+
+    title = _("typo tolerance")
+    parameter_name = "edits"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("one edit (under 7 letters)")), ("2", _("two edits (7 letters or more)"))]
+
+    def queryset(self, request, queryset):
+        lengths = queryset.annotate(length=Length("word"))
+        if self.value() == "1":
+            return lengths.filter(length__lt=7)
+        if self.value() == "2":
+            return lengths.filter(length__gte=7)
+        return queryset
+
+
+@admin.register(SearchWord)
+class SearchWordAdmin(admin.ModelAdmin):
+    """The words typos are read against, made from the profiles (services.rebuild_search_words):
+    admins can look one up or remove it (it comes back while a listed profile still uses it)."""
+
+    list_display = ["word"]
+    list_filter = [TypoToleranceFilter]
+    search_fields = ["word"]
+    list_per_page = 200
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

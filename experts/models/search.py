@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection, models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from kokemuspankki import text as analysis
 
@@ -32,9 +33,11 @@ class SearchWord(models.Model):
     services.refresh_search_document() adds a profile's terms; tasks.rebuild_search_words() makes the
     table anew each night from the listed profiles, so that words of removed profiles go."""
 
-    word = models.CharField(max_length=100, primary_key=True)
+    word = models.CharField(_("word"), max_length=100, primary_key=True)
 
     class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
         indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_word_trgm")]
 
     def __str__(self) -> str:

@@ -101,3 +101,14 @@ def test_the_card_never_explains_with_a_detail_the_viewer_may_not_see(client, co
     [listed] = attach_facet_lists([profile], taxonomy_lists())
     hidden = make_card(listed, {"training"}, TextQuery("päihde"))
     assert hidden.found == []
+
+
+@pytest.mark.django_db
+def test_admin_lists_search_words_by_typo_tolerance_and_cannot_add_them(client, admin_user):
+    ExpertProfileFactory(bio="Retkahdukset opettivat.")
+    client.force_login(admin_user)
+    url = reverse("admin:experts_searchword_changelist")
+    assert ">retkahdukset<" in client.get(url, {"edits": "2", "q": "retkahd"}).content.decode()
+    assert ">retkahdukset<" not in client.get(url, {"edits": "1", "q": "retkahd"}).content.decode()
+    assert ">opettivat<" not in client.get(url, {"q": "retkahd"}).content.decode()
+    assert client.get(reverse("admin:experts_searchword_add")).status_code == 403
