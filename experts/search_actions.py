@@ -3,8 +3,10 @@
 The search finds experts; booking them is the bookings app's (which `experts` must not import: the
 layers in pyproject.toml). bookings registers a provider in its AppConfig.ready(). Given the request,
 a provider returns context for the page, in which it may name templates that the search includes:
-`search_banner` (above the conditions), `search_hidden` (hidden inputs kept with the conditions) and
-`card_action` (each result card's action; `profile` is the card's expert).
+`search_banner` (above the conditions) and `search_hidden` (hidden inputs kept with the conditions),
+and give `card_action`: a function of a card's expert that returns the card's action as safe HTML
+(format_html). A function rather than a template included on each card: 25 includes of a template with
+a URL, a translation and a CSRF token cost ~5 ms a page (make bench).
 """
 
 from collections.abc import Callable

@@ -53,7 +53,7 @@ def record_profile_view(*, viewer, profile: ExpertProfile, fields: set[str]) -> 
         )
 
 
-# The details a search result card shows (templates/experts/search_card.html).
+# The details a search result card shows (templates/experts/search_cards.html).
 CARD_FIELDS = frozenset(
     {"training", "experience", "task_types", "languages", "municipalities", "work_mode", "organisation", "bio"}
 )

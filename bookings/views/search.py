@@ -2,12 +2,16 @@
 
 ?for=<assignment>: the search finds experts for an open assignment, and each card can invite to it
 (coordinator.assignment_invite). Two queries, only with `for`; without it each card offers booking
-for a new assignment.
+for a new assignment. Each card's action is made by a function with format_html: the URL, the
+translated text and the CSRF token are made once a page, not once a card.
 """
 
-from ..models import Assignment, AssignmentStatus
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
-CARD_ACTION = "bookings/_search_card_action.html"
+from ..models import Assignment, AssignmentStatus
 
 
 def search_actions(request) -> dict:
@@ -18,11 +22,54 @@ def search_actions(request) -> dict:
     if value.isascii() and value.isdigit() and len(value) < 19:
         assignment = Assignment.objects.filter(pk=value, status=AssignmentStatus.OPEN).first()
     if assignment is None:
-        return {"card_action": CARD_ACTION}
+        return {"card_action": book_for_new_assignment()}
     return {
-        "card_action": CARD_ACTION,
+        "card_action": invite_to(assignment, request),
         "search_banner": "bookings/_search_banner.html",
         "search_hidden": "bookings/_search_for.html",
         "booking_for": assignment,
-        "invited_ids": set(assignment.bookings.values_list("expert_id", flat=True)),
     }
+
+
+def book_for_new_assignment():
+    url, text = reverse("bookings:assignment_create"), _("Book for a new assignment")
+
+    def action(profile):
+        return format_html(
+            '<p class="card-action"><a href="{}?expert={}">{}<span class="visually-hidden">: {}</span></a></p>',
+            url,
+            profile.pk,
+            text,
+            profile.display_name,
+        )
+
+    return action
+
+
+def invite_to(assignment: Assignment, request):
+    invited = set(assignment.bookings.values_list("expert_id", flat=True))
+    url, token, next_url = (
+        reverse("bookings:assignment_invite", args=[assignment.pk]),
+        get_token(request),
+        request.get_full_path(),
+    )
+    already = _("Already invited")
+    invite = _("Invite to %(title)s") % {"title": assignment.title}
+
+    def action(profile):
+        if profile.pk in invited:
+            return format_html('<p class="card-action"><span class="status-badge">{}</span></p>', already)
+        return format_html(
+            '<form class="card-action" method="post" action="{}">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="profile" value="{}"><input type="hidden" name="next" value="{}">'
+            '<button class="button" type="submit">{}<span class="visually-hidden">: {}</span></button></form>',
+            url,
+            token,
+            profile.pk,
+            next_url,
+            invite,
+            profile.display_name,
+        )
+
+    return action

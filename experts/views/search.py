@@ -1,5 +1,6 @@
 """Coordinators' search, the profile page others see, and the public directory."""
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
@@ -62,11 +63,19 @@ def index(request):
         )
     else:
         profiles = SearchResults(ExpertProfile.objects.none())
+    actions = search_action_context(request)
     context = {
         "filters": filters,
-        **paginate(request, profiles, viewer_level(request.user), CappedPaginator, filters.text_query),
+        **actions,
+        **paginate(
+            request,
+            profiles,
+            viewer_level(request.user),
+            CappedPaginator,
+            filters.text_query,
+            actions.get("card_action"),
+        ),
     }
-    context.update(search_action_context(request))
     record_search_views(viewer=request.user, cards=context["cards"])
     # A history restore asks for the whole page (htmx keeps no snapshots here: see index.html).
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
@@ -123,7 +132,7 @@ class Fact(NamedTuple):
 
 
 class Card(NamedTuple):
-    """A result card (templates/experts/search_card.html): the profile, the fields the viewer may see,
+    """A result card (templates/experts/search_cards.html): the profile, the fields the viewer may see,
     and the facts and introduction shown of them."""
 
     profile: ExpertProfile
@@ -131,9 +140,12 @@ class Card(NamedTuple):
     facts: list[Fact]
     bio: str
     found: list[str] = []
+    action: str = ""  # safe HTML from experts.search_actions
 
 
-def card(profile: ExpertProfile, fields: set[str], text_query: TextQuery | None = None) -> Card:
+def card(
+    profile: ExpertProfile, fields: set[str], text_query: TextQuery | None = None, action: Callable | None = None
+) -> Card:
     """The card's facts, composed here rather than in the template: a template tag per fact and card
     was half of a search page's rendering time (~0.5 ms a card; README, Search benchmark). With a
     free-text query, `found` names the words of the facts and introduction shown that matched it
@@ -161,15 +173,22 @@ def card(profile: ExpertProfile, fields: set[str], text_query: TextQuery | None 
     if text_query is not None:
         shown = [str(fact.text) or " ".join(name for name, _whose in fact.entries) for fact in facts]
         found = text_query.explain([*shown, bio and profile.bio])
-    return Card(profile, fields, facts, bio, found)
+    return Card(profile, fields, facts, bio, found, action(profile) if action else "")
 
 
-def paginate(request, profiles, level: str | None, paginator=Paginator, text_query: TextQuery | None = None) -> dict:
-    """A page of result cards (Card: the profile, the fields `level` may see, what is shown of them)
-    and the page links."""
+def paginate(
+    request,
+    profiles,
+    level: str | None,
+    paginator=Paginator,
+    text_query: TextQuery | None = None,
+    action: Callable | None = None,
+) -> dict:
+    """A page of result cards (Card: the profile, the fields `level` may see, what is shown of them,
+    the words that matched `text_query`, the `action` of another app) and the page links."""
     page = paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-        "cards": [card(profile, profile.visible_fields(level), text_query) for profile in page],
+        "cards": [card(profile, profile.visible_fields(level), text_query, action) for profile in page],
     }

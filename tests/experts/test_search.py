@@ -92,7 +92,7 @@ def test_the_card_shows_the_fields_at_the_viewers_level(client, coordinator):
     profile = ExpertProfileFactory(bio="Esittely", visibility={"bio": "public"})
     client.force_login(coordinator)
     response = client.get(URL)
-    [(shown, fields, _facts, _bio, _found)] = response.context["cards"]
+    [(shown, fields, _facts, _bio, _found, _action)] = response.context["cards"]
     assert shown == profile
     assert fields == profile.visible_fields("coordinators")
 
