@@ -1,11 +1,12 @@
 """Writes with side effects for accounts: invitations and roles."""
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,6 +82,31 @@ def accept_invitation(*, invitation_id: int, user: User) -> bool:
         user.save(update_fields=["language"])
     schedule_notification(kind="accounts.welcome", target=user, recipient=user, due_at=timezone.now())
     return True
+
+
+def record_audit_events(*, actor, action: str, what: str, entries: list[tuple[int, list[str]]]) -> None:
+    """Append one audit row per (subject user id, field names) in one INSERT: a page that shows many
+    people's data (a page of search results) logs each of them. A statement written once, not
+    bulk_create: 25 model instances and an INSERT compiled per page cost ~2 ms (make bench)."""
+    if not entries:
+        return
+    from .models import AuditEvent
+
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" (actor_id, subject_id, action, what, fields, at) '  # noqa: S608 - the model's table
+            "SELECT %s, entry.subject, %s, %s, entry.fields::jsonb, now() "
+            "FROM unnest(%s::bigint[], %s::text[]) AS entry(subject, fields)",
+            [
+                actor_id,
+                action,
+                what,
+                [subject for subject, _fields in entries],
+                [json.dumps(sorted(fields)) for _subject, fields in entries],
+            ],
+        )
 
 
 def record_audit_event(*, actor, subject, action: str, what: str, fields: list[str] | None = None) -> None:

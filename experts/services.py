@@ -11,7 +11,7 @@ from django.db.models import Func, Value
 from django.utils import timezone, translation
 
 from accounts.models import AuditAction
-from accounts.services import record_audit_event
+from accounts.services import record_audit_event, record_audit_events
 from kokemuspankki import text as analysis
 
 from .models import (
@@ -62,23 +62,13 @@ CARD_FIELDS = frozenset(
 def record_search_views(*, viewer, cards) -> None:
     """Log, in one INSERT, the non-public details a page of search results showed (one row per expert).
     `cards`: views.search.Card, each with the profile and the fields it showed."""
-    from accounts.models import AuditEvent
-
-    events = []
+    entries = []
     for card in cards:
         profile, fields = card.profile, card.fields
         private = sorted(f for f in fields & CARD_FIELDS if profile.visibility_of(f) != Visibility.PUBLIC)
         if private and viewer.pk != profile.user_id:
-            events.append(
-                AuditEvent(
-                    actor=viewer,
-                    subject_id=profile.user_id,
-                    action=AuditAction.VIEW,
-                    what="expert search result",
-                    fields=private,
-                )
-            )
-    AuditEvent.objects.bulk_create(events)
+            entries.append((profile.user_id, private))
+    record_audit_events(actor=viewer, action=AuditAction.VIEW, what="expert search result", entries=entries)
 
 
 def clean_visibility(choices: dict[str, str]) -> dict[str, str]:
