@@ -204,7 +204,8 @@ class ExpertGenerator:
                 f"ON t.id = m.{fk} WHERE m.expertprofile_id = p.id)"
             )
         # Mirrors services.search_words(): the name, the training level and every label in fi/sv/en
-        # are weight A, the bio B; services.search_vectors() makes the same columns of them.
+        # are weight A, the bio B (compound parts C and D); services.search_vectors() makes the same
+        # columns of them.
         select = f"""
             SELECT p.id, concat_ws(' ', p.display_name,
                 (SELECT string_agg(concat_ws(' ', a.name_fi, a.name_sv, a.name_en), ' ')
@@ -220,12 +221,16 @@ class ExpertGenerator:
             UPDATE {tables["profile"]} p
             SET search_document = setweight(to_tsvector('finnish', v.heading), 'A')
                     || setweight(to_tsvector('finnish', p.bio), 'B')
-                    || setweight(array_to_tsvector(string_to_array(v.heading_terms, ' ')), 'A')
-                    || setweight(array_to_tsvector(string_to_array(v.body_terms, ' ')), 'B'),
-                heading_document = to_tsvector('finnish', v.heading)
-                    || array_to_tsvector(string_to_array(v.heading_terms, ' ')),
+                    || setweight(to_tsvector('simple', v.heading_own), 'A')
+                    || setweight(to_tsvector('simple', v.body_own), 'B')
+                    || setweight(to_tsvector('simple', v.heading_parts), 'C')
+                    || setweight(to_tsvector('simple', v.body_parts), 'D'),
+                heading_document = setweight(to_tsvector('finnish', v.heading), 'A')
+                    || setweight(to_tsvector('simple', v.heading_own), 'A')
+                    || setweight(to_tsvector('simple', v.heading_parts), 'C'),
                 search_text = lower(v.heading || ' ' || p.bio)
-            FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS v(id, heading, heading_terms, body_terms)
+            FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+                AS v(id, heading, heading_own, heading_parts, body_own, body_parts)
             WHERE p.id = v.id
         """  # noqa: S608 - table names from the models; the values are parameters
         levels = {}
@@ -239,14 +244,11 @@ class ExpertGenerator:
             cursor.execute(select, [f"%{BENCH_DOMAIN}"])
             rows = cursor.fetchall()
             for first in range(0, len(rows), BATCH):
-                columns: list[list] = [[], [], [], []]
+                columns: list[list] = [[], [], [], [], [], []]
                 for pk, labels_text, level, bio in rows[first : first + BATCH]:
                     heading = f"{labels_text} {levels.get(level, '')}"
-                    for column, value in zip(
-                        columns,
-                        [pk, heading, " ".join(text.all_terms([heading])), " ".join(text.all_terms([bio]))],
-                        strict=True,
-                    ):
+                    values = [pk, heading, *text.stored_terms(heading), *text.stored_terms(bio)]
+                    for column, value in zip(columns, values, strict=True):
                         column.append(value)
                 cursor.execute(update, columns)
         rebuild_search_words()

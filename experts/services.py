@@ -4,7 +4,6 @@ import functools
 from datetime import date
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVector, SearchVectorCombinable, SearchVectorField
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Func, Value
@@ -127,27 +126,38 @@ def search_words(profile: ExpertProfile) -> tuple[str, str]:
 
 
 class TermVector(SearchVectorCombinable, Func):
-    """A tsvector of exactly these terms (kokemuspankki.text's forms) with a weight: stored as they
-    are, without a text search configuration's parsing or stemming."""
+    """A tsvector of these terms (kokemuspankki.text's forms, space-separated) with a weight. The
+    terms are letters and digits, so the `simple` configuration keeps each as it is; it also gives
+    them positions, which a weight needs (a lexeme without positions matches any weight)."""
 
-    template = "setweight(array_to_tsvector(%(expressions)s), %(weight)s)"
+    template = "setweight(to_tsvector('simple'::regconfig, %(expressions)s), %(weight)s)"
     output_field = SearchVectorField()
 
-    def __init__(self, terms: list[str], weight: str = "D"):
-        super().__init__(Value(terms, output_field=ArrayField(models.TextField())), weight=f"'{weight}'")
+    def __init__(self, terms: str, weight: str):
+        super().__init__(Value(terms, output_field=models.TextField()), weight=f"'{weight}'")
+
+
+# Weights of the stored forms: a word's own forms A (heading) and B (introduction), compound parts C
+# and D. A synonym asks for own forms only (`:AB`): "alkoholi" asks for riippuvuus, and the part
+# riippuvuus of "peliriippuvuus" is not that. The snowball stems keep A and B.
+OWN_WEIGHTS, PART_WEIGHTS = ("A", "B"), ("C", "D")
 
 
 def search_vectors(heading: str, body: str) -> dict:
     """The full-text columns of a profile from its texts (search_words()): Finnish snowball stems as
     PostgreSQL makes them, and the forms of kokemuspankki.text (base forms in Finnish and Swedish,
-    compound parts, derivations, accents folded), heading weighted A and introduction B."""
-    heading_terms, body_terms = analysis.all_terms([heading]), analysis.all_terms([body])
+    compound parts, derivations, accents folded)."""
+    (heading_own, heading_parts), (body_own, body_parts) = analysis.stored_terms(heading), analysis.stored_terms(body)
     return {
         "search_document": SearchVector(Value(heading), config="finnish", weight="A")
         + SearchVector(Value(body), config="finnish", weight="B")
-        + TermVector(heading_terms, "A")
-        + TermVector(body_terms, "B"),
-        "heading_document": SearchVector(Value(heading), config="finnish") + TermVector(heading_terms),
+        + TermVector(heading_own, "A")
+        + TermVector(body_own, "B")
+        + TermVector(heading_parts, "C")
+        + TermVector(body_parts, "D"),
+        "heading_document": SearchVector(Value(heading), config="finnish", weight="A")
+        + TermVector(heading_own, "A")
+        + TermVector(heading_parts, "C"),
         "search_text": f"{heading} {body}".lower(),
     }
 

@@ -344,13 +344,32 @@ def analyse(text: str) -> list[Word]:
 
 
 def all_terms(texts: Iterable[str]) -> list[str]:
-    """The distinct terms of some texts, sorted (what the search stores for a profile)."""
+    """The distinct terms of some texts, sorted."""
     return sorted({term for text in texts for word in analyse(text) for term in word.terms})
 
 
-def matching_words(text: str, wanted: frozenset[str]) -> Iterator[str]:
-    """The words of `text`, as written, that have any of the `wanted` terms (the search card's
-    "found: päihteet"). Cheap on a page of cards: a cached lookup and a set test a word."""
+def own_terms(word: str) -> frozenset[str]:
+    """A word's own forms (itself, its base forms and their stems), without its compound parts: what
+    a synonym matches ("alkoholi" asks for riippuvuus, and "peliriippuvuus" is not that)."""
+    return _forms(word)[0]
+
+
+def stored_terms(text: str) -> tuple[str, str]:
+    """(own forms, compound parts not among them) of a text's words, each as one space-separated
+    string in sorted order: what the search stores for it, the parts with a weight of their own."""
+    own: set[str] = set()
+    parts: set[str] = set()
     for word in words(text):
-        if not terms(word).isdisjoint(wanted):
+        word_own, word_parts = _forms(word)
+        own |= word_own
+        parts |= word_parts
+    return " ".join(sorted(own)), " ".join(sorted(parts - own))
+
+
+def matching_words(text: str, wanted: frozenset[str], wanted_own: frozenset[str] = frozenset()) -> Iterator[str]:
+    """The words of `text`, as written, that have any of the `wanted` terms, or of the `wanted_own`
+    terms among their own forms (own_terms()): the search card's "found: päihteet". Cheap on a page of
+    cards: a cached lookup and a set test a word."""
+    for word in words(text):
+        if not terms(word).isdisjoint(wanted) or not own_terms(word).isdisjoint(wanted_own):
             yield word

@@ -89,7 +89,9 @@ def is_misspelt(word: str, stored: str) -> bool:
     "retkahdus": the stored forms are base forms and the words as written, not every inflection)."""
     if edit_distance(word, stored) <= allowed_edits(word):
         return True
-    return len(stored) >= PREFIX_MIN and len(word) > len(stored) and edit_distance(word[: len(stored)], stored) <= 1
+    # One edit in the start, not none: a stored word that the query word merely begins with is
+    # another word ("hameen" in "hameenlinna").
+    return len(stored) >= PREFIX_MIN and len(word) > len(stored) and edit_distance(word[: len(stored)], stored) == 1
 
 
 def _is_base_form(folded: str) -> bool:
@@ -253,7 +255,7 @@ class TextQuery:
         for word, clauses in concepts:
             clauses = set(clauses)
             for fix in fixes.get(analysis.fold(word), ()):
-                clauses |= {(fix,)} | synonyms.of_word(fix)
+                clauses |= {(fix,)} | _own_forms_only(synonyms.of_word(fix))
             self.wanted.append(frozenset(clauses))
             # `word` is letters and digits only, and so is every term: safe in to_tsquery's syntax.
             # The snowball stem as a prefix only for a word the dictionaries do not know (a part of a
@@ -284,10 +286,10 @@ class TextQuery:
                 end, clauses = phrases[position]
                 joined = [analysis.query_clauses(each) for each in words[position:end]]
                 phrase = tuple(sorted({min(_base_terms(each)) for each in words[position:end]}))
-                concepts.append((word, clauses | {phrase} | frozenset().union(*joined)))
+                concepts.append((word, _own_forms_only(clauses) | {phrase} | frozenset().union(*joined)))
                 position = end
                 continue
-            concepts.append((word, analysis.query_clauses(word) | synonyms.of_word(word)))
+            concepts.append((word, analysis.query_clauses(word) | _own_forms_only(synonyms.of_word(word))))
             position += 1
         return concepts
 
@@ -297,13 +299,25 @@ class TextQuery:
         found: dict[str, str] = {}
         if not self.wanted:
             return []
-        wanted = frozenset(term for clauses in self.wanted for clause in clauses for term in clause)
+        terms = {term for clauses in self.wanted for clause in clauses for term in clause}
+        any_form = frozenset(term for term in terms if not term.endswith(OWN_FORMS))
+        own_form = frozenset(term.removesuffix(OWN_FORMS) for term in terms if term.endswith(OWN_FORMS))
         for text in texts:
-            for word in analysis.matching_words(text, wanted):
+            for word in analysis.matching_words(text, any_form, own_form):
                 found.setdefault(word.lower(), word)
                 if len(found) >= limit:
                     return list(found.values())
         return list(found.values())
+
+
+# A term's weight restriction to a word's own forms (services.OWN_WEIGHTS), not compound parts.
+OWN_FORMS = ":AB"
+
+
+def _own_forms_only(clauses: frozenset[analysis.Clause]) -> frozenset[analysis.Clause]:
+    """Synonyms' clauses ask for words' own forms only: "alkoholi" asks for riippuvuus, which the part
+    riippuvuus of "peliriippuvuus" is not."""
+    return frozenset(tuple(term + OWN_FORMS for term in clause) for clause in clauses)
 
 
 class SearchResults:

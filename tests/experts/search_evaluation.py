@@ -718,4 +718,18 @@ CASES = [
         False,
         PRECISION,
     ),
+    Case(
+        "prec-12",  # alkoholi-peliriippuvuus: a synonym (riippuvuus) is not a part of another compound
+        "Toivuin peliriippuvuudesta vertaisryhmän avulla.",
+        "alkoholi",
+        False,
+        PRECISION,
+    ),
+    Case(
+        "prec-13",  # hameenlinna-hämeen: a stored word the query merely begins with is no typo of it
+        "Asun Kanta-Hämeen maaseudulla.",
+        "hameenlinna",
+        False,
+        PRECISION,
+    ),
 ]
