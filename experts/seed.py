@@ -100,7 +100,7 @@ RELATED_WORDS = {
         "kaksisuuntainen": "bipolaarinen, bipolaarihäiriö, bipolaari, maaninen, mania, bipolär, bipolar",
         "skitsofrenia": "psykoosi, psykoottinen, skitsoaffektiivinen, harhaluulo, psykos, psychosis",
         "paihteet": "päihde, alkoholi, huume, huumeet, riippuvuus, päihderiippuvuus, alkoholismi, "
-        "päihdeongelma, raittius, alkohol, droger, beroende, missbruk, addiction, alcohol, drugs",
+        "päihdeongelma, raittius, alkohol, droger, beroende, missbruk, substance abuse, alcohol, drugs",
         "peliriippuvuus": "rahapeliongelma, rahapeli, pelaaminen, uhkapeli, pelihaitta, spelproblem, "
         "spelmissbruk, gambling",
         "syopa": "syöpähoito, kemoterapia, sädehoito, leukemia, kasvain, tumör, tumour",
