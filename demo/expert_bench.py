@@ -41,9 +41,9 @@ from experts.models import (
     TrainingLevel,
     WeeklyAvailability,
 )
-from experts.services import rebuild_search_words, refresh_facets
+from experts.services import rebuild_search_words, refresh_facets, stored_forms
 from experts.views.search import PAGE_SIZE, CappedPaginator
-from kokemuspankki import heap, text
+from kokemuspankki import heap
 
 BENCH_DOMAIN = "@bench.invalid"
 EMAIL_PREFIX = "expert-"
@@ -247,7 +247,7 @@ class ExpertGenerator:
                 columns: list[list] = [[], [], [], [], [], []]
                 for pk, labels_text, level, bio in rows[first : first + BATCH]:
                     heading = f"{labels_text} {levels.get(level, '')}"
-                    values = [pk, heading, *text.stored_terms(heading), *text.stored_terms(bio)]
+                    values = [pk, heading, *stored_forms(heading), *stored_forms(bio)]
                     for column, value in zip(columns, values, strict=True):
                         column.append(value)
                 cursor.execute(update, columns)

@@ -15,6 +15,7 @@ from kokemuspankki import text as analysis
 
 from .models import (
     NEVER_PUBLIC,
+    PART_MARK,
     VISIBLE_FIELDS,
     BlockedPeriod,
     Consent,
@@ -137,17 +138,19 @@ class TermVector(SearchVectorCombinable, Func):
         super().__init__(Value(terms, output_field=models.TextField()), weight=f"'{weight}'")
 
 
-# Weights of the stored forms: a word's own forms A (heading) and B (introduction), compound parts C
-# and D. A synonym asks for own forms only (`:AB`): "alkoholi" asks for riippuvuus, and the part
-# riippuvuus of "peliriippuvuus" is not that. The snowball stems keep A and B.
-OWN_WEIGHTS, PART_WEIGHTS = ("A", "B"), ("C", "D")
+def stored_forms(text: str) -> tuple[str, str]:
+    """(own forms, compound parts) of a text as stored: kokemuspankki.text's stored_terms(), the parts
+    marked (models.search.PART_MARK) so that a synonym asks for own forms only. Exact lexemes without
+    weights: the GIN index answers them without reading the rows."""
+    own, parts = analysis.stored_terms(text)
+    return own, " ".join(PART_MARK + part for part in parts.split())
 
 
 def search_vectors(heading: str, body: str) -> dict:
     """The full-text columns of a profile from its texts (search_words()): Finnish snowball stems as
     PostgreSQL makes them, and the forms of kokemuspankki.text (base forms in Finnish and Swedish,
     compound parts, derivations, accents folded)."""
-    (heading_own, heading_parts), (body_own, body_parts) = analysis.stored_terms(heading), analysis.stored_terms(body)
+    (heading_own, heading_parts), (body_own, body_parts) = stored_forms(heading), stored_forms(body)
     return {
         "search_document": SearchVector(Value(heading), config="finnish", weight="A")
         + SearchVector(Value(body), config="finnish", weight="B")
@@ -189,11 +192,13 @@ def rebuild_search_words() -> int:
 
 
 def _search_words_sql(condition: str) -> str:
-    # Lexemes of four letters or more: shorter words are not read as typos (allowed_edits()).
+    # Lexemes of four letters or more (shorter words are not read as typos: allowed_edits()), not the
+    # marked compound parts.
     profiles, words = ExpertProfile._meta.db_table, SearchWord._meta.db_table
     return (
         f'INSERT INTO "{words}" (word) SELECT DISTINCT term.lexeme FROM "{profiles}" p, '  # noqa: S608
         f"unnest(p.search_document) AS term WHERE {condition} AND length(term.lexeme) BETWEEN 4 AND 100 "
+        f"AND left(term.lexeme, 1) <> '{PART_MARK}' "
         "ON CONFLICT DO NOTHING"
     )
 

@@ -17,6 +17,7 @@ from .consent import Consent, ConsentText
 from .profiles import ExpertProfile, ExpertProfileQuerySet, ProfileExperience
 from .search import (
     LABEL_SHORTLIST_SIMILARITY,
+    PART_MARK,
     SearchResults,
     SearchWord,
     Synonyms,
@@ -36,7 +37,7 @@ from .taxonomies import (
 )
 
 __all__ = [
-    "LABEL_SHORTLIST_SIMILARITY", "NEVER_PUBLIC", "TAXONOMIES", "VISIBILITY_ORDER", "VISIBLE_FIELDS",
+    "LABEL_SHORTLIST_SIMILARITY", "NEVER_PUBLIC", "PART_MARK", "TAXONOMIES", "VISIBILITY_ORDER", "VISIBLE_FIELDS",
     "BlockedPeriod", "Consent", "ConsentText", "ExperienceArea", "ExpertProfile", "ExpertProfileQuerySet",
     "Language", "Municipality", "Organisation", "ProfileExperience", "ProfileStatus", "Relation",
     "SearchResults", "SearchWord", "Synonyms", "TaskType", "Taxonomy", "TextQuery", "TrainingLevel",

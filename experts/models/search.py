@@ -263,8 +263,7 @@ class TextQuery:
             prefix = "" if analysis.is_known(word) else ":*"
             terms = SearchQuery(f"{word}{prefix}", config="finnish", search_type="raw")
             if clauses:
-                forms = " | ".join(f"({' & '.join(clause)})" for clause in sorted(clauses))
-                terms |= SearchQuery(forms, config="simple", search_type="raw")
+                terms |= SearchQuery(_tsquery(clauses), config="simple", search_type="raw")
             each_word.append(Q(search_document=terms) | Q(search_text__contains=word))
             in_full_text.append(Q(search_document=terms))
             in_heading.append(Q(heading_document=terms))
@@ -310,13 +309,28 @@ class TextQuery:
         return list(found.values())
 
 
-# A term's weight restriction to a word's own forms (services.OWN_WEIGHTS), not compound parts.
-OWN_FORMS = ":AB"
+def _tsquery(clauses: Iterable[analysis.Clause]) -> str:
+    """Clauses as to_tsquery text: any of them, each with all its terms. A term asks for a word's own
+    form or a compound's part (PART_MARK), a synonym's term (OWN_FORMS) for an own form only."""
+
+    def term(each: str) -> str:
+        own = each.removesuffix(OWN_FORMS)
+        return own if own != each else f"{each} | {PART_MARK}{each}"
+
+    return " | ".join(f"({' & '.join(f'({term(each)})' for each in clause)})" for clause in sorted(clauses))
+
+
+# A synonym's term asks for words' own forms only (the marker is removed in _tsquery()).
+OWN_FORMS = ":own"
+# Compound parts are stored with this in front (services.search_vectors): "alkoholi" asks for
+# riippuvuus, and the part "0riippuvuus" of "peliriippuvuus" is not that. A digit, so that the simple
+# configuration keeps the term one lexeme; an own form never starts with one it does not have.
+PART_MARK = "0"
 
 
 def _own_forms_only(clauses: frozenset[analysis.Clause]) -> frozenset[analysis.Clause]:
     """Synonyms' clauses ask for words' own forms only: "alkoholi" asks for riippuvuus, which the part
-    riippuvuus of "peliriippuvuus" is not."""
+    riippuvuus of "peliriippuvuus" is not (PART_MARK)."""
     return frozenset(tuple(term + OWN_FORMS for term in clause) for clause in clauses)
 
 

@@ -117,10 +117,10 @@ def test_the_card_lists_each_fact_the_viewer_may_see(english, coordinator):
     assert '<li>Substance use <span class="muted">(as a close one)</span></li>' in card
     assert "<dt>Languages</dt><dd>Finnish, Swedish</dd>" in card
     assert "<dt>Remote or in person</dt><dd>Remote only</dd>" in card
-    # The introduction is cut at 220 characters.
+    # The introduction is cut at 220 characters at most, between words.
     bio = card.split('<p class="bio">')[1].split("</p>")[0]
-    assert len(bio) == 220
-    assert bio.endswith("…")
+    assert 200 < len(bio) <= 220
+    assert bio.endswith("Kerron…")
 
 
 @pytest.mark.django_db
@@ -307,3 +307,13 @@ def test_search_results_showing_private_details_are_audited_in_one_row_per_exper
     assert events[shared.user_id].actor == coordinator
     # Public details are not logged; experience areas (health data) can never be public.
     assert events[public_only.user_id].fields == ["experience"]
+
+
+def test_a_long_introduction_is_cut_between_words_with_an_ellipsis():
+    from experts.views.search import excerpt
+
+    text = "Olen toiminut kokemusasiantuntijana " * 10
+    cut = excerpt(text, 60)
+    assert len(cut) <= 60
+    assert cut.endswith("kokemusasiantuntijana…") or cut.endswith("toiminut…") or cut.endswith("Olen…")
+    assert excerpt("a" * 300, 60) == "a" * 59 + "…"
