@@ -143,3 +143,13 @@ def database_url_for_subprocess() -> str:
     if host.startswith("/"):
         return f"postgres://{user}{password}@/{db['NAME']}?host={host}"
     return f"postgres://{user}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_corrections():
+    """The search remembers its typo corrections for a minute per process: each test starts without."""
+    from experts.models.search import clear_recent_corrections
+
+    clear_recent_corrections()
+    yield
+    clear_recent_corrections()

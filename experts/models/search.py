@@ -1,6 +1,7 @@
 """The coordinators' free-text search and its ranked, paged results."""
 
 import functools
+import time
 from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -100,6 +101,31 @@ def _is_base_form(folded: str) -> bool:
 
 # A stored word this long or longer may be the misspelt start of a query word (is_misspelt).
 PREFIX_MIN = 6
+
+
+# corrections() of recent searches, per process: live filtering sends the same words again with each
+# condition added, and the stored words change slowly (a profile's new words are read as typo targets
+# at most this many seconds late).
+CORRECTIONS_TTL = 60
+_recent: dict[tuple, tuple[float, dict[str, set[str]]]] = {}
+
+
+def recent_corrections(words: list[str], forms: dict[str, Iterable[str]], known: set[str]) -> dict[str, set[str]]:
+    """corrections(), remembered for CORRECTIONS_TTL seconds (a query less on a repeated search)."""
+    key = (tuple(words), tuple((word, tuple(sorted(forms.get(word, ())))) for word in words), tuple(sorted(known)))
+    now = time.monotonic()
+    hit = _recent.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    if len(_recent) > 1000:
+        _recent.clear()
+    found = corrections(words, forms, known)
+    _recent[key] = (now + CORRECTIONS_TTL, found)
+    return found
+
+
+def clear_recent_corrections() -> None:
+    _recent.clear()
 
 
 def label_corrections(words: list[str]) -> dict[str, set[str]]:
@@ -250,7 +276,7 @@ class TextQuery:
         # dictionaries know may still be a typo ("psykosi" is psyko + -si, and nobody wrote that).
         folded = {analysis.fold(word): _base_terms(word) for word in words}
         known = {analysis.fold(word) for word in words if analysis.is_known(word)}
-        fixes = corrections(sorted(folded), folded, known)
+        fixes = recent_corrections(sorted(folded), folded, known)
         each_word, in_full_text, in_heading = [], [], []
         for word, clauses in concepts:
             clauses = set(clauses)

@@ -317,3 +317,15 @@ def test_a_long_introduction_is_cut_between_words_with_an_ellipsis():
     assert len(cut) <= 60
     assert cut.endswith("kokemusasiantuntijana…") or cut.endswith("toiminut…") or cut.endswith("Olen…")
     assert excerpt("a" * 300, 60) == "a" * 59 + "…"
+
+
+@pytest.mark.django_db
+def test_a_repeated_search_reuses_its_typo_corrections(client, coordinator, django_assert_num_queries):
+    ExpertProfileFactory(bio="Vedän masennusryhmää.", municipalities=["lahti"])
+    client.force_login(coordinator)
+    first = client.get(URL, {"q": "masenus"})
+    # Live filtering sends the same words with each condition added: the corrections are remembered
+    # (experts.models.search.recent_corrections), one query fewer than the first time (14).
+    with django_assert_num_queries(13):
+        again = client.get(URL, {"q": "masenus", "municipality": "lahti"})
+    assert names(first) == names(again) != []
