@@ -34,6 +34,9 @@ LANGUAGES = ("fi", "sv")
 MIN_LENGTH = 3
 # Both sides of a compound split are at least this long ("mas" + "ennus" is not "masennus").
 MIN_PART = 4
+# Longer "words" are not split: real compounds are shorter ("mielenterveyskuntoutujien" is 25), and a
+# split tries every cut (200 letters of nonsense took ~200 ms).
+MAX_COMPOUND = 40
 
 WORD = re.compile(r"[^\W_]+")
 
@@ -226,7 +229,7 @@ def compound_parts(word: str, lang: str = "fi") -> tuple[str, ...]:
     jana), and in Swedish only after a left side in its base form or with a linking s ("missbruk" is not
     missa + bruk). Names are not split (is_name)."""
     word = word.lower()
-    if is_name(word):
+    if len(word) > MAX_COMPOUND or is_name(word):
         return ()
     whole = base_form(word, lang)
     for cut in range(MIN_PART, len(word) - 2):

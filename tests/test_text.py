@@ -177,3 +177,9 @@ def test_a_word_the_dictionaries_know_is_spelt_right(word, known):
 )
 def test_a_possessive_suffix_does_not_hide_the_base_form(word, term):
     assert term in text.terms(word)
+
+
+def test_a_very_long_word_is_not_split():
+    # Every cut of 200 letters of nonsense would be looked up (and its left sides again).
+    assert text.compound_parts("a" * 200) == ()
+    assert text.compound_parts("kissa" * 8 + "koira") == ()
