@@ -106,11 +106,12 @@ def test_without_javascript_the_form_submits_normally(browser, live_server, expe
 
 @BOTH_SIZES
 def test_a_card_says_which_words_found_it(page, live_server, viewport, experts):
-    # "masentunut" is a related word of Masennus (the admin-kept synonyms): the card names the words
-    # of its facts and introduction that matched, in Finnish, and axe finds nothing to fix.
+    # "masentunut" is a related word of Masennus (the admin-kept synonyms), "Lahti" is in Katja's
+    # municipalities and, inflected, in her introduction: the card names the words of its facts and
+    # introduction that matched, in Finnish, and axe finds nothing to fix.
     sign_in(page, live_server, UserFactory(role="coordinator", mfa=True))
-    assert page.goto("/asiantuntijat/?q=masentunut").status == 200
+    assert page.goto("/asiantuntijat/?q=masentunut+lahti").status == 200
     assert result_names(page) == ["Katja"]
     found = page.locator("#results .found")
-    expect(found).to_have_text("Löytyi sanoilla: Masennus, masennusryhmää")
+    expect(found).to_have_text("Löytyi sanoilla: Masennus, Lahti, Lahdessa")
     check_page(page, viewport, "coordinator", "search-found-by")
