@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from accounts.roles import Role
@@ -41,7 +41,7 @@ from experts.models import (
     TrainingLevel,
     WeeklyAvailability,
 )
-from experts.services import rebuild_search_words, refresh_facets, stored_forms
+from experts.services import rebuild_search_words, refresh_facets, stored_forms, training_level_names
 from experts.views.search import PAGE_SIZE, CappedPaginator
 from kokemuspankki import heap
 
@@ -233,13 +233,7 @@ class ExpertGenerator:
                 AS v(id, heading, heading_own, heading_parts, body_own, body_parts)
             WHERE p.id = v.id
         """  # noqa: S608 - table names from the models; the values are parameters
-        levels = {}
-        for level in TrainingLevel:
-            names = []
-            for code, _name in settings.LANGUAGES:
-                with translation.override(code):
-                    names.append(str(level.label))
-            levels[level.value] = " ".join(names)
+        levels = {level: training_level_names(level) for level in TrainingLevel.values}
         with connection.cursor() as cursor:
             cursor.execute(select, [f"%{BENCH_DOMAIN}"])
             rows = cursor.fetchall()

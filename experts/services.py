@@ -23,6 +23,7 @@ from .models import (
     ExpertProfile,
     ProfileExperience,
     SearchWord,
+    TrainingLevel,
     Visibility,
     WeeklyAvailability,
 )
@@ -111,10 +112,7 @@ def withdraw_consent(*, profile: ExpertProfile) -> int:
 def search_words(profile: ExpertProfile) -> tuple[str, str]:
     """(weighted text A, text B) of a profile for search: the name, the training level and the list
     labels in every language, then the introduction."""
-    labels = []
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            labels.append(str(profile.get_training_level_display()))
+    labels = [training_level_names(profile.training_level)]
     for experience in profile.experiences.select_related("area"):
         labels += [experience.area.name_fi, experience.area.name_sv, experience.area.name_en]
     for related in (profile.task_types, profile.languages, profile.municipalities):
@@ -124,6 +122,15 @@ def search_words(profile: ExpertProfile) -> tuple[str, str]:
         labels.append(profile.organisation.name)
     heading = " ".join(filter(None, [profile.display_name, *labels]))
     return heading, profile.bio
+
+
+def training_level_names(level: str) -> str:
+    """A training level's name in every language, for the search text ("kokemustoimija" finds it)."""
+    names = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.append(str(TrainingLevel(level).label) if level in TrainingLevel.values else "")
+    return " ".join(filter(None, names))
 
 
 class TermVector(SearchVectorCombinable, Func):

@@ -1,6 +1,6 @@
 """The plain-text side of the expert search: the words of a query and how far apart two words are.
 
-ExpertProfileQuerySet.search() and label_corrections() in models.py use these; nothing here touches
+TextQuery and corrections() in models/search.py use these; nothing here touches
 the database.
 """
 

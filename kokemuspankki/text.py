@@ -252,6 +252,16 @@ def compound_parts(word: str, lang: str = "fi") -> tuple[str, ...]:
     return ()
 
 
+def parts_of(word: str) -> tuple[str, ...]:
+    """The compound parts of a lower-case word (of its core()), in the first language that splits it."""
+    core = _core(word)
+    for lang in LANGUAGES:
+        parts = compound_parts(core, lang)
+        if parts:
+            return parts
+    return ()
+
+
 class Word(NamedTuple):
     """One word of a text: as written, and every term the search stores for it (folded)."""
 
@@ -266,13 +276,9 @@ def _forms(word: str) -> tuple[frozenset[str], frozenset[str]]:
     if len(lower) < MIN_LENGTH or lower in STOP_WORDS or lower.isdigit():
         return frozenset(), frozenset()
     lemmas = base_forms(lower)
-    core = _core(lower)
-    parts: tuple[str, ...] = ()
-    for lang in LANGUAGES:
-        parts = compound_parts(core, lang)
-        if parts:
-            break
+    parts = parts_of(lower)
     if parts and not lemmas:
+        core = _core(lower)
         # An unknown compound: its base form is the modifiers as written and the head's base form.
         modifier = core[: len(core) - _written_head_length(core, parts[-1])]
         lemmas.add(modifier + parts[-1])
@@ -289,8 +295,7 @@ def is_known(word: str) -> bool:
     """Whether the dictionaries know `word`, or its parts as a compound: such a word is spelt right,
     and a search does not read it as a typo of a stored word ("syötävä" is not "syöpä")."""
     lower = word.lower()
-    core = _core(lower)
-    return bool(base_forms(lower)) or any(compound_parts(core, lang) for lang in LANGUAGES)
+    return bool(base_forms(lower) or parts_of(lower))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -319,21 +324,12 @@ def query_clauses(word: str) -> frozenset[Clause]:
     """What a query word asks for: any of its own forms, or all the parts of a compound that are not
     generic. "masennusryhmä" finds masennus (ryhmä says little), "päihdekuntoutuja" finds päihde and
     kuntoutuja together, and "rintasyöpä" does not find every "rinta"."""
-    own, of_parts = _forms(word)
+    own, _of_parts = _forms(word)
     clauses = {(term,) for term in own}
-    specific = _specific_parts(word)
+    specific = tuple(sorted({fold(part) for part in parts_of(word.lower())} - _generic_folded()))
     if specific:
         clauses.add(specific)
     return frozenset(clauses)
-
-
-def _specific_parts(word: str) -> Clause:
-    lower = _core(word.lower())
-    for lang in LANGUAGES:
-        parts = compound_parts(lower, lang)
-        if parts:
-            return tuple(sorted({fold(part) for part in parts} - _generic_folded()))
-    return ()
 
 
 @functools.cache

@@ -3,7 +3,6 @@
 import functools
 import time
 from collections.abc import Iterable
-from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.conf import settings
@@ -164,29 +163,27 @@ class Synonyms:
     def of(cls, lists: dict[str, list[Taxonomy]]) -> "Synonyms":
         """The groups of these lists, made once per content of the lists (read every request)."""
         columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
-        key = tuple(
-            (item.related_words, *(getattr(item, column, "") for column in columns))
-            for items in lists.values()
-            for item in items
-        )
-        return _synonyms(key)
-
-    def __init__(self, lists: dict[str, list[Taxonomy]]):
-        self.groups: list[frozenset[analysis.Clause]] = []
-        self.phrases: list[tuple[tuple[frozenset[str], ...], int]] = []  # (each word's terms, group)
-        columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
+        groups = []
         for items in lists.values():
             for item in items:
                 entries = [getattr(item, column, "") or "" for column in columns]
                 entries += [entry for line in item.related_words.splitlines() for entry in line.split(",")]
-                self._add([entry for entry in entries if entry.strip()])
+                groups.append(tuple(entry for entry in entries if entry.strip()))
+        return _synonyms(tuple(groups))
+
+    def __init__(self, groups: tuple[tuple[str, ...], ...]):
+        """`groups`: each item's words (names and related words)."""
+        self.groups: list[frozenset[analysis.Clause]] = []
+        self.phrases: list[tuple[tuple[frozenset[str], ...], int]] = []  # (each word's terms, group)
+        for entries in groups:
+            self._add(entries)
         self.by_term: dict[str, list[int]] = {}
         for number, group in enumerate(self.groups):
             for clause in group:
                 if len(clause) == 1:
                     self.by_term.setdefault(clause[0], []).append(number)
 
-    def _add(self, entries: list[str]) -> None:
+    def _add(self, entries: tuple[str, ...]) -> None:
         group: set[analysis.Clause] = set()
         number = len(self.groups)
         for entry in entries:
@@ -218,12 +215,8 @@ class Synonyms:
 
 
 @functools.lru_cache(maxsize=4)
-def _synonyms(key: tuple[tuple[str, ...], ...]) -> Synonyms:
-    columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
-    items = [
-        SimpleNamespace(related_words=related, **dict(zip(columns, names, strict=True))) for related, *names in key
-    ]
-    return Synonyms({"all": items})
+def _synonyms(groups: tuple[tuple[str, ...], ...]) -> Synonyms:
+    return Synonyms(groups)
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -275,7 +268,8 @@ class TextQuery:
         # A word is read as a typo only when neither it nor its base forms are stored: a word the
         # dictionaries know may still be a typo ("psykosi" is psyko + -si, and nobody wrote that).
         folded = {analysis.fold(word): _base_terms(word) for word in words}
-        known = {analysis.fold(word) for word in words if analysis.is_known(word)}
+        in_dictionary = {word for word in words if analysis.is_known(word)}
+        known = {analysis.fold(word) for word in in_dictionary}
         fixes = recent_corrections(sorted(folded), folded, known)
         each_word, in_full_text, in_heading = [], [], []
         for word, clauses in concepts:
@@ -286,7 +280,7 @@ class TextQuery:
             # `word` is letters and digits only, and so is every term: safe in to_tsquery's syntax.
             # The snowball stem as a prefix only for a word the dictionaries do not know (a part of a
             # word, a rare one): "psykoosi" as psyko:* would find "psykologilla".
-            prefix = "" if analysis.is_known(word) else ":*"
+            prefix = "" if word in in_dictionary else ":*"
             terms = SearchQuery(f"{word}{prefix}", config="finnish", search_type="raw")
             if clauses:
                 terms |= SearchQuery(_tsquery(clauses), config="simple", search_type="raw")

@@ -144,7 +144,7 @@ class Card(NamedTuple):
 
 class CardWords:
     """What every card of a page says alike, translated once a page rather than once a card: the
-    facts' labels, the training levels, whose experience, remote or in person, and each list item's
+    facts' labels, the training levels, whose experience, and each list item's
     name in the active language (modeltranslation looks the language up on every access)."""
 
     def __init__(self):
@@ -159,11 +159,6 @@ class CardWords:
         }
         self.training = {value: str(label) for value, label in TrainingLevel.choices}
         self.relations = {value: str(label).lower() for value, label in Relation.choices}
-        self.work_modes = {
-            (True, True): _("Remote and in person"),
-            (True, False): _("Remote only"),
-            (False, True): _("In person only"),
-        }
         self._names: dict[int, str] = {}
 
     def name(self, item) -> str:
@@ -203,7 +198,7 @@ def card(
         if field in fields and items:
             facts.append(Fact(labels[field], ", ".join(words.name(item) for item in items)))
     if "work_mode" in fields:
-        facts.append(Fact(labels["work_mode"], words.work_modes[(profile.remote_ok, profile.in_person_ok)]))
+        facts.append(Fact(labels["work_mode"], profile.work_mode_label()))
     if "organisation" in fields and profile.organisation:
         facts.append(Fact(labels["organisation"], profile.organisation.name))
     bio = ""
