@@ -172,7 +172,8 @@ class ExpertProfile(models.Model):
     # The guided first-time form saves each step; the profile is complete after the last one.
     onboarding_step = models.PositiveSmallIntegerField(default=0, editable=False)
     # Maintained by services.refresh_search_document(): Finnish full text, and plain lower-case text for
-    # trigram similarity (compound words and typos).
+    # trigram similarity (compound words and typos). All three are kept in the row, not in the TOAST
+    # table (STORAGE MAIN, migration 0009): every profile a search reads, reads them.
     search_document = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     # The name and list labels alone: a match here fits better (TextQuery.tiers).

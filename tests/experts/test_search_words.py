@@ -3,11 +3,12 @@ explain a match on the result card, and the nightly rebuild."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from experts.models import ExperienceArea, ExpertProfile, SearchResults, SearchWord, TextQuery, taxonomy_lists
 from experts.models.search import attach_facet_lists
-from experts.services import rebuild_search_words, withdraw_consent
+from experts.services import rebuild_search_words, refresh_search_document, withdraw_consent
 from experts.tasks import rebuild_search_words_task
 from experts.views.search import card as make_card
 from tests.factories import ExpertProfileFactory
@@ -112,3 +113,27 @@ def test_admin_lists_search_words_by_typo_tolerance_and_cannot_add_them(client, 
     assert ">retkahdukset<" not in client.get(url, {"edits": "1", "q": "retkahd"}).content.decode()
     assert ">opettivat<" not in client.get(url, {"q": "retkahd"}).content.decode()
     assert client.get(reverse("admin:experts_searchword_add")).status_code == 403
+
+
+def toast_chunks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'experts_expertprofile'")
+        toast = cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) FROM {toast}")  # noqa: S608 - a name from the catalogue
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_a_profiles_search_columns_stay_in_its_row_not_in_the_toast_table():
+    """A ~2 KB search document read from the TOAST table cost each scanned profile ~3 page reads
+    (migration 0009): the columns are MAIN, and a long profile's document is stored in its row."""
+    before = toast_chunks()
+    profile = ExpertProfileFactory(bio=" ".join(f"kokemus{n}ta vertaistuki{n}ryhmässä" for n in range(60)))
+    refresh_search_document(profile)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_column_size(search_document) FROM experts_expertprofile WHERE id = %s", [profile.pk])
+        document_size = cursor.fetchone()[0]
+    assert document_size > 2100  # over the size at which PostgreSQL would move it out of the row
+    # The introduction itself may well go to the TOAST table: empty it, and nothing of the row is there.
+    ExpertProfile.objects.filter(pk=profile.pk).update(bio="")
+    assert toast_chunks() == before
