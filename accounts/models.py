@@ -74,6 +74,27 @@ class User(AbstractUser):
             self._role_names = set(self.groups.values_list("name", flat=True))
         return self._role_names
 
+    def remember_access(self, roles: set[str], permissions: set[str], has_totp: bool) -> None:
+        """What the authentication backends read with the user (accounts.backends): the role names,
+        the permissions (Django's ModelBackend caches them in `_perm_cache`; a superuser has every
+        permission without it) and whether TOTP is set up."""
+        self._role_names = roles
+        if not self.is_superuser:
+            self._perm_cache = permissions
+        self._has_totp = has_totp
+
+    def forget_access(self) -> None:
+        """After a change of roles: read them again when next asked."""
+        for name in ("_role_names", "_perm_cache", "_user_perm_cache", "_group_perm_cache", "_has_totp"):
+            self.__dict__.pop(name, None)
+
+    def has_totp(self) -> bool:
+        if not hasattr(self, "_has_totp"):
+            from allauth.mfa.models import Authenticator
+
+            self._has_totp = Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+        return self._has_totp
+
     def has_role(self, role: str) -> bool:
         return role in self.role_names()
 

@@ -24,7 +24,7 @@ def assign_role(*, user: User, role: str) -> None:
     if role == Role.ADMIN and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_role_names", None)
+    user.forget_access()
 
 
 def invite_expert(*, email: str, invited_by: User, language: str) -> Invitation:

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,9 +106,11 @@ CACHES = {
 
 # --- Accounts: email login through django-allauth, staff must use MFA.
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, reading a signed-in user with their roles, permissions and TOTP
+# status in one statement (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -146,9 +149,9 @@ KP_BOOKING_REMINDERS = env.list("KP_BOOKING_REMINDERS", default=["48h", "2h"])
 # Uploaded profile photos: at most this many bytes; they are re-encoded to drop location metadata.
 KP_MAX_PHOTO_BYTES = env.int("KP_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
 
-# Sessions expire after 30 idle minutes: every request renews the cookie.
+# Sessions expire after 30 idle minutes: a request renews the session and its cookie when it was
+# last renewed a minute ago or more (accounts.middleware.SessionActivityMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -164,9 +164,9 @@ def test_pending_invitations_page_has_constant_queries(client, coordinator, djan
             expires_at=timezone.now() + timedelta(days=1),
         )
     client.force_login(coordinator)
-    # session, user, roles (groups), MFA check, user + group permissions (menu), pending invitations with
+    # session, the user with roles, permissions and MFA status (accounts.backends), pending invitations with
     # their inviters; then the idle-timeout session save: savepoint, update, release.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(6):
         response = client.get(reverse("accounts:invitation_create"))
     assert response.status_code == 200
     assert response.content.decode().count("@example.fi</td>") == 3

@@ -4,8 +4,10 @@ import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
+from accounts.middleware import SEEN_KEY, SESSION_RENEW_AFTER
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, UserFactory
 
 
@@ -100,3 +102,32 @@ def test_session_expires_after_idle_time(client, settings):
     response = client.get(reverse("experts:my_profile"))
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+@pytest.mark.django_db
+def test_a_session_is_renewed_at_most_once_a_minute(client, settings):
+    """Sliding expiry without an UPDATE on every request (accounts.middleware.SessionActivityMiddleware)."""
+    client.force_login(UserFactory(role="expert"))
+    url = reverse("experts:my_profile")
+    first = client.get(url)
+    assert settings.SESSION_COOKIE_NAME in first.cookies  # renewed: the login did not set `_seen`
+    key = client.session.session_key
+    expires = Session.objects.get(session_key=key).expire_date
+
+    again = client.get(url)
+    assert settings.SESSION_COOKIE_NAME not in again.cookies
+    assert Session.objects.get(session_key=key).expire_date == expires
+
+    session = client.session
+    session[SEEN_KEY] = session[SEEN_KEY] - SESSION_RENEW_AFTER
+    session.save()
+    later = client.get(url)
+    assert int(later.cookies[settings.SESSION_COOKIE_NAME]["max-age"]) == settings.SESSION_COOKIE_AGE
+    assert Session.objects.get(session_key=key).expire_date > expires
+
+
+@pytest.mark.django_db
+def test_a_visitor_without_a_session_gets_none(client, settings):
+    response = client.get(reverse("home"))
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()

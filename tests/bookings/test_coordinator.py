@@ -176,10 +176,10 @@ def test_list_queries_do_not_grow_with_rows(signed_in, coordinator, django_asser
         )
         invite(item, coordinator, ExpertProfileFactory())
         invite(item, coordinator, ExpertProfileFactory())
-    # session, user, roles (groups), MFA check, user + group permissions; the month's assignments with
+    # session, the user with roles, permissions and MFA status (accounts.backends); the month's assignments with
     # task, contact person and tariff; their bookings with experts (prefetch); then the idle-timeout
     # session save (savepoint, update, release).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(7):
         response = signed_in.get(reverse("bookings:assignment_list"), {"month": starts.strftime("%Y-%m")})
     assert len(response.context["assignments"]) == count
 
@@ -408,9 +408,9 @@ def test_detail_queries_do_not_grow_with_bookings(signed_in, coordinator, django
         )
         booking_services.submit_check_in(booking=booking, feeling=4, text="", wants_debrief=False)
         PrivateFeedback.objects.create(booking=booking, side="expert", text="Kiitos.")
-    # session, user, roles (groups), MFA check, user + group permissions; the assignment with task,
+    # session, the user with roles, permissions and MFA status (accounts.backends); the assignment with task,
     # contact person, tariff and creator; its bookings with experts and check-ins; their expense lines;
     # their private feedback; then the idle-timeout session save (savepoint, update, release).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(9):
         response = signed_in.get(past.get_absolute_url())
     assert len(response.context["rows"]) == count

@@ -173,15 +173,16 @@ def _bookings_of_every_kind(coordinator, profile, offset):
 @pytest.mark.django_db
 def test_my_assignments_has_constant_queries(signed_in, profile, coordinator, django_assert_num_queries):
     _bookings_of_every_kind(coordinator, profile, 0)
-    # session, user, user and group permissions (access check), the profile; the bookings with
+    # session, the user with roles and permissions (accounts.backends), the profile; the bookings with
     # assignment, task type and tariff; the open assignments with task type and tariff; earnings_of():
     # completed fees of the month and of the year, confirmed bookings of the month and of the year
-    # with tariffs; the menu's role names; the idle-timeout session save: savepoint, update, release.
-    with django_assert_num_queries(15):
+    # with tariffs; the idle-timeout session save: savepoint, update, release. Again within the minute:
+    # the same without the session save.
+    with django_assert_num_queries(12):
         assert signed_in.get(MY_ASSIGNMENTS).status_code == 200
     for offset in (1, 2, 3):
         _bookings_of_every_kind(coordinator, profile, offset)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(9):
         response = signed_in.get(MY_ASSIGNMENTS)
     assert len(response.context["invited"]) == 4
     assert len(response.context["open_assignments"]) == 4
@@ -282,10 +283,10 @@ def test_the_booking_page_shows_the_details_in_finnish_time(signed_in, profile, 
 @pytest.mark.django_db
 def test_the_booking_page_has_constant_queries(signed_in, profile, coordinator, django_assert_num_queries):
     booking = completed(coordinator, profile)
-    # session, user, user and group permissions, the profile; the booking with assignment, task
-    # type, contact person and tariff; the check-in, the expert's feedback, the expense lines; the
-    # menu's role names; the idle-timeout session save: savepoint, update, release.
-    with django_assert_num_queries(13):
+    # session, the user with roles and permissions (accounts.backends), the profile; the booking with
+    # assignment, task type, contact person and tariff; the check-in, the expert's feedback, the
+    # expense lines; the idle-timeout session save: savepoint, update, release.
+    with django_assert_num_queries(10):
         assert signed_in.get(url("my_assignment", booking)).status_code == 200
 
 

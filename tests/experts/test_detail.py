@@ -212,9 +212,9 @@ def test_a_refused_view_is_not_audited(client, profile, expert):
 def test_detail_page_queries(client, profile, coordinator, django_assert_num_queries):
     WeeklyAvailability.objects.create(profile=profile, weekday=2, start=time(9), end=time(15))
     client.force_login(coordinator)
-    # session, user, roles (groups), MFA check, user + group permissions; the profile with its
+    # session, the user with roles, permissions and MFA status (accounts.backends); the profile with its
     # organisation and user (listed: the current consent version is a subquery); experiences with
     # areas, task types, languages, municipalities, weekly slots (prefetch); the audit row; then the
     # idle-timeout session save (savepoint, update, release).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(12):
         assert client.get(url(profile)).status_code == 200

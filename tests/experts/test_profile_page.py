@@ -76,11 +76,11 @@ def test_my_profile_has_constant_queries(signed_in, profile, django_assert_num_q
         WeeklyAvailability.objects.create(profile=profile, weekday=day, start=time(9), end=time(15))
     start = timezone.localdate() + timedelta(days=7)
     BlockedPeriod.objects.create(profile=profile, start=start, end=start + timedelta(days=6))
-    # session, user, role names, user and group permissions (access check and menu); the profile with
+    # session, the user with roles and permissions (accounts.backends); the profile with
     # organisation, experiences with areas, task types, languages, municipalities, weekly slots, blocked
     # periods to come; the current consent text, the open consent with its text; the idle-timeout
     # session save: savepoint, update, release.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         response = signed_in.get(MY_PROFILE)
     assert response.status_code == 200
     assert "Monday 09.00–15.00" in response.content.decode()

@@ -106,10 +106,10 @@ def test_an_unknown_preview_level_is_not_found(signed_in, profile):
 
 @pytest.mark.django_db
 def test_preview_page_has_constant_queries(signed_in, profile, django_assert_num_queries):
-    # session, user, role names, user and group permissions (the access check and the menu), the own
+    # session, the user with roles and permissions (accounts.backends), the own
     # profile, then the preview's fetch: profile with organisation, experiences with areas, task types,
     # languages, municipalities; the idle-timeout session save: savepoint, update, release.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = signed_in.get(preview_url("coordinators"))
     assert response.status_code == 200
 
@@ -117,6 +117,6 @@ def test_preview_page_has_constant_queries(signed_in, profile, django_assert_num
 @pytest.mark.django_db
 def test_public_preview_does_not_even_read_experiences(signed_in, profile, django_assert_num_queries):
     # As above without the experiences query: health-related details are never public.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = signed_in.get(preview_url("public"))
     assert response.status_code == 200

@@ -313,9 +313,9 @@ def test_preferences_page_turns_optional_kinds_off_and_on(client, person):
 @pytest.mark.django_db
 def test_preferences_page_queries(client, person, django_assert_num_queries):
     client.force_login(person)
-    # session, user, roles, permissions x2 (menu), the person's switched-off preferences,
-    # then the idle-timeout session save (savepoint, update, release)
-    with django_assert_num_queries(9):
+    # session, the user with roles, permissions and MFA status (accounts.backends), the person's
+    # switched-off preferences, then the idle-timeout session save (savepoint, update, release)
+    with django_assert_num_queries(6):
         assert client.get(reverse("notifications:preferences")).status_code == 200
 
 
