@@ -123,6 +123,21 @@ def test_the_lists_come_in_their_order_and_in_the_active_language():
 
 
 @pytest.mark.django_db
+def test_the_lists_are_read_every_time_and_their_items_made_again_only_after_a_change(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        first = taxonomy_lists()
+    with django_assert_num_queries(1):
+        again = taxonomy_lists()
+    assert again["task"][0] is first["task"][0]  # the same rows: the items of last time
+    TaskType.objects.filter(pk=first["task"][0].pk).update(name_fi="Luento tai esitelmä")
+    changed = taxonomy_lists()
+    assert changed["task"][0] is not first["task"][0]
+    assert changed["task"][0].name_fi == "Luento tai esitelmä"
+    with translation.override("sv"):
+        assert taxonomy_lists() is not changed  # remembered per language, in that language's order
+
+
+@pytest.mark.django_db
 def test_cards_get_their_lists_from_the_facets_without_queries(django_assert_num_queries):
     profile = ExpertProfileFactory(
         experiences=[("masennus", "close_one")], task_types=["luento", "media"], municipalities=["lahti"]
