@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -131,8 +132,8 @@ class Fact(NamedTuple):
 
 
 class Card(NamedTuple):
-    """A result card (templates/experts/search_cards.html): the profile, the fields the viewer may see,
-    and the facts and introduction shown of them."""
+    """A result card (templates/jinja2/experts/search_cards.html): the profile, the fields the viewer
+    may see, and the facts and introduction shown of them."""
 
     profile: ExpertProfile
     fields: set[str]
@@ -140,6 +141,7 @@ class Card(NamedTuple):
     bio: str
     found: list[str] = []
     action: str = ""  # safe HTML from experts.search_actions
+    url: str = ""  # the profile page
 
 
 class CardWords:
@@ -160,6 +162,12 @@ class CardWords:
         self.training = {value: str(label) for value, label in TrainingLevel.choices}
         self.relations = {value: str(label).lower() for value, label in Relation.choices}
         self._names: dict[int, str] = {}
+        # The profile page's URL with a stand-in id, reversed once a page rather than once a card.
+        self._url = reverse("experts:detail", args=[URL_STAND_IN])
+
+    def url(self, profile) -> str:
+        """profile.get_absolute_url(), without resolving the pattern again."""
+        return self._url.replace(f"/{URL_STAND_IN}/", f"/{profile.pk}/")
 
     def name(self, item) -> str:
         key = id(item)  # the lists' items are shared by the page's cards (taxonomy_lists())
@@ -169,6 +177,7 @@ class CardWords:
 
 
 BIO_EXCERPT = 220
+URL_STAND_IN = 987654321
 
 
 def card(
@@ -209,7 +218,7 @@ def card(
     if text_query is not None:
         shown = [str(fact.text) or " ".join(name for name, _whose in fact.entries) for fact in facts]
         found = text_query.explain([*shown, bio and profile.bio])
-    return Card(profile, fields, facts, bio, found, action(profile) if action else "")
+    return Card(profile, fields, facts, bio, found, action(profile) if action else "", words.url(profile))
 
 
 def excerpt(text: str, length: int) -> str:

@@ -92,7 +92,7 @@ def test_the_card_shows_the_fields_at_the_viewers_level(client, coordinator):
     profile = ExpertProfileFactory(bio="Esittely", visibility={"bio": "public"})
     client.force_login(coordinator)
     response = client.get(URL)
-    [(shown, fields, _facts, _bio, _found, _action)] = response.context["cards"]
+    [(shown, fields, _facts, _bio, _found, _action, _url)] = response.context["cards"]
     assert shown == profile
     assert fields == profile.visible_fields("coordinators")
 
@@ -307,6 +307,16 @@ def test_search_results_showing_private_details_are_audited_in_one_row_per_exper
     assert events[shared.user_id].actor == coordinator
     # Public details are not logged; experience areas (health data) can never be public.
     assert events[public_only.user_id].fields == ["experience"]
+
+
+@pytest.mark.django_db
+def test_each_card_links_to_its_profile_page(client, coordinator):
+    profiles = [ExpertProfileFactory(), ExpertProfileFactory()]
+    client.force_login(coordinator)
+    cards = client.get(URL).context["cards"]
+    assert {card.url for card in cards} == {profile.get_absolute_url() for profile in profiles}
+    page = client.get(URL).content.decode()
+    assert all(f'href="{profile.get_absolute_url()}"' in page for profile in profiles)
 
 
 def test_a_long_introduction_is_cut_between_words_with_an_ellipsis():
