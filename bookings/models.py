@@ -399,7 +399,7 @@ class ExpenseLine(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="expense_amount_not_negative")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} €"
+        return f"{self.get_kind_display()} {format_money(self.amount)}"
 
 
 class CheckIn(models.Model):

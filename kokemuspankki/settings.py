@@ -189,6 +189,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Languages: Finnish first, Swedish and English complete.
 LANGUAGE_CODE = "fi"
+# Dates, times and numbers as Finland writes them in Swedish and English too (kokemuspankki/formats/).
+FORMAT_MODULE_PATH = ["kokemuspankki.formats"]
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fi"

@@ -83,4 +83,4 @@ def test_my_profile_has_constant_queries(signed_in, profile, django_assert_num_q
     with django_assert_num_queries(14):
         response = signed_in.get(MY_PROFILE)
     assert response.status_code == 200
-    assert "Monday 09.00–15.00" in response.content.decode()
+    assert "Monday 9:00–15:00" in response.content.decode()
