@@ -13,6 +13,11 @@ printf-style placeholders (%(name)s, %s, %d, ...) differ from the msgid's, or wh
 msgstr disagree about starting or ending with a newline (msgfmt --check rejects that). The header
 must not be fuzzy and must name the language, UTF-8 and the plural forms.
 
+The term base, docs/GLOSSARY.md, is checked too: a msgstr must not use a term of its language in the
+glossary's "Avoided terms" table (as a word or the start of one: inflected forms count), and a msgstr
+must not be left identical to its English msgid when the glossary gives that English term a
+translation ("Given" left as *Given* in Swedish).
+
 Exit status: 0 when everything is translated, 1 when something is missing or wrong, 2 when a file
 cannot be read.
 """
@@ -28,6 +33,54 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LANGUAGES = ("fi", "sv")
+GLOSSARY = ROOT / "docs" / "GLOSSARY.md"
+GLOSSARY_LANGUAGES = {"fi": 0, "sv": 1}  # the columns of the glossary's term tables
+
+
+@dataclass
+class Glossary:
+    avoided: dict[str, list[tuple[re.Pattern, str, str]]] = field(default_factory=dict)  # (pattern, term, use)
+    translated: dict[str, set[str]] = field(default_factory=dict)  # English terms with a translation
+
+
+def read_glossary(path: Path) -> Glossary:
+    """The avoided terms (section "Avoided terms") and, per language, the English terms that the term
+    tables of section "Terms" translate (rows "| fi | sv | en | note |")."""
+    glossary = Glossary()
+    in_avoided = in_terms = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            in_avoided = "avoided terms" in line.lower()
+            in_terms = line.lower().removeprefix("## ").lstrip("0123456789. ").startswith("terms")
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        if len(cells) < 3 or set(cells[0]) <= set("-: "):
+            continue
+        if in_avoided:
+            language, term, use = cells[0], cells[1].lower(), cells[2]
+            if language in GLOSSARY_LANGUAGES and term != "avoid":
+                pattern = re.compile(r"(?<!\w)" + re.escape(term), re.IGNORECASE)
+                glossary.avoided.setdefault(language, []).append((pattern, term, use))
+        elif in_terms and len(cells) >= 4:
+            for language, column in GLOSSARY_LANGUAGES.items():
+                if cells[column] and cells[column] != "—":
+                    for english in re.split(r"[;,/]", cells[2]):
+                        english = english.strip().strip("*").strip().lower()
+                        if english and english not in {"english (msgid)", "english"}:
+                            glossary.translated.setdefault(language, set()).add(english)
+    return glossary
+
+
+def glossary_problems(entry: Entry, language: str, glossary: Glossary) -> list[str]:
+    problems = []
+    for n, text in sorted(entry.msgstr.items()):
+        for pattern, term, use in glossary.avoided.get(language, []):
+            if pattern.search(text):
+                problems.append(f"avoided term {term!r} (use {use!r})")
+        if n == 0 and text == entry.msgid and entry.msgid.lower() in glossary.translated.get(language, set()):
+            problems.append("same as the English msgid, which the glossary translates")
+    return problems
+
 
 ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")\s*$')
@@ -242,7 +295,9 @@ def entry_problems(entry: Entry) -> list[str]:
     return problems
 
 
-def check_language(locale_dir: Path, language: str) -> tuple[int, int, list[str]] | None:
+def check_language(
+    locale_dir: Path, language: str, glossary: Glossary | None = None
+) -> tuple[int, int, list[str]] | None:
     path = locale_dir / language / "LC_MESSAGES" / "django.po"
     try:
         entries = [entry for entry in parse_po(path) if not entry.obsolete]
@@ -257,6 +312,8 @@ def check_language(locale_dir: Path, language: str) -> tuple[int, int, list[str]
     translated = 0
     for entry in messages:
         problems = entry_problems(entry)
+        if glossary is not None:
+            problems += glossary_problems(entry, language, glossary)
         if "untranslated" not in problems and "fuzzy" not in problems:
             translated += 1
         if problems:
@@ -268,11 +325,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--locale-dir", type=Path, default=ROOT / "locale")
     parser.add_argument("--languages", nargs="+", default=list(DEFAULT_LANGUAGES))
+    parser.add_argument("--glossary", type=Path, default=GLOSSARY)
     args = parser.parse_args(argv)
+    try:
+        glossary = read_glossary(args.glossary)
+    except OSError as exc:
+        print(f"{args.glossary}: {exc}", file=sys.stderr)
+        return 2
 
     summary, failed, unreadable = [], False, False
     for language in args.languages:
-        result = check_language(args.locale_dir.resolve(), language)
+        result = check_language(args.locale_dir.resolve(), language, glossary)
         if result is None:
             unreadable = True
             summary.append(f"{language} unreadable")
