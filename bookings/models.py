@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from experts.models import ExpertProfile, TaskType
 from notifications.calendar import CalendarEvent
@@ -73,7 +74,8 @@ class AssignmentStatus(models.TextChoices):
     OPEN = "open", _("Looking for experts")
     FILLED = "filled", _("Booked")
     DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    # An assignment is called off (sv inställt), a booking cancelled (sv avbokad): two words in Swedish.
+    CANCELLED = "cancelled", pgettext_lazy("assignment status", "Cancelled")
 
 
 class CancelReason(models.TextChoices):
@@ -231,7 +233,7 @@ class BookingStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     CONFIRMED = "confirmed", _("Confirmed")
     NOT_CHOSEN = "not_chosen", _("Filled by someone else")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
     COMPLETED = "completed", _("Completed")
     NOT_COMPLETED = "not_completed", _("Not completed")
 

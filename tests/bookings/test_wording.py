@@ -57,3 +57,32 @@ def test_a_fixed_fee_shows_the_tariffs_name(signed_in, profile):
 def test_finnish_sentences_leave_the_name_in_its_base_form(msgid, values, finnish):
     with translation.override("fi"):
         assert gettext(msgid) % {"name": "Aino", **values} == finnish
+
+
+def test_a_cancelled_assignment_and_a_cancelled_booking_are_two_words_in_swedish():
+    from bookings.models import AssignmentStatus, BookingStatus
+
+    with translation.override("sv"):
+        assert str(AssignmentStatus.CANCELLED.label) == "Inställt"
+        assert str(BookingStatus.CANCELLED.label) == "Avbokad"
+    with translation.override("fi"):
+        assert str(AssignmentStatus.CANCELLED.label) == str(BookingStatus.CANCELLED.label) == "Peruttu"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "language", "subject"),
+    [
+        ("bookings.cancelled", "sv", "Inställt: Luento"),
+        ("bookings.cancelled_by_expert", "sv", "Förhinder: Luento"),
+        ("bookings.cancelled_by_expert", "fi", "Kokemusasiantuntija ei pääse: Luento"),
+        ("bookings.cancelled_by_expert", "en", "An expert cannot come: Luento"),
+    ],
+)
+def test_the_two_cancellation_emails_say_different_things(coordinator, kind, language, subject):
+    from notifications.emails import render_notification
+    from notifications.models import Notification
+
+    booking = BookingFactory(assignment=AssignmentFactory(contact_person=coordinator, title="Luento"))
+    notification = Notification(kind=kind, target=booking, recipient=coordinator, language=language)
+    assert render_notification(notification).subject == subject
