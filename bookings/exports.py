@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from experts.forms_profile import BoundedDateField, DateInput
 from experts.models import ExpertProfile
@@ -32,8 +33,8 @@ class ExportFilterForm(forms.Form):
     """Bound to the query string, with this month filled in where the period is missing, so that a
     bare link to the file gives this month's rows."""
 
-    start = BoundedDateField(label=_("From"), widget=DateInput())
-    end = BoundedDateField(label=_("Until"), widget=DateInput())
+    start = BoundedDateField(label=pgettext_lazy("period", "From"), widget=DateInput())
+    end = BoundedDateField(label=pgettext_lazy("period", "Until"), widget=DateInput())
     expert = ExpertChoiceField(
         label=_("Expert"),
         queryset=ExpertProfile.objects.none(),

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .models import (
@@ -389,8 +390,8 @@ class SlotForm(forms.Form):
     """One row of the weekly pattern; a row with no times is simply not used."""
 
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int, widget=forms.HiddenInput)
-    start = forms.TimeField(label=_("From"), required=False, widget=TimeInput())
-    end = forms.TimeField(label=_("Until"), required=False, widget=TimeInput())
+    start = forms.TimeField(label=pgettext_lazy("time of day", "From"), required=False, widget=TimeInput())
+    end = forms.TimeField(label=pgettext_lazy("time of day", "Until"), required=False, widget=TimeInput())
 
     def clean(self):
         cleaned = super().clean()
