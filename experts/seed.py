@@ -12,7 +12,7 @@ EXPERIENCE_AREAS = [
     ("masennus", "Masennus", "Depression", "Depression"),
     ("kaksisuuntainen", "Kaksisuuntainen mielialahäiriö", "Bipolär sjukdom", "Bipolar disorder"),
     ("skitsofrenia", "Skitsofrenia", "Schizofreni", "Schizophrenia"),
-    ("paihteet", "Päihteet", "Missbruk", "Substance use"),
+    ("paihteet", "Päihteet", "Rusmedel", "Substance use"),
     ("peliriippuvuus", "Peliriippuvuus", "Spelberoende", "Gambling addiction"),
     ("syopa", "Syöpä", "Cancer", "Cancer"),
     ("neurologiset", "Neurologiset sairaudet", "Neurologiska sjukdomar", "Neurological conditions"),
@@ -23,13 +23,13 @@ EXPERIENCE_AREAS = [
     ("omaishoito", "Omaishoito", "Närståendevård", "Family caregiving"),
 ]
 TASK_TYPES = [
-    ("vastaanotto", "Vastaanottotoiminta", "Mottagningsverksamhet", "Reception duty"),
-    ("vertaisryhma", "Vertaisryhmä", "Kamratgrupp", "Peer group"),
+    ("vastaanotto", "Vastaanottotoiminta", "Erfarenhetsmottagning", "Reception duty"),
+    ("vertaisryhma", "Vertaisryhmä", "Kamratstödsgrupp", "Peer group"),
     ("luento", "Luento tai puheenvuoro", "Föreläsning eller anförande", "Lecture or talk"),
     ("kehittaminen", "Kehittämistyö", "Utvecklingsarbete", "Development work"),
     ("johtoryhma", "Johtoryhmän jäsen", "Medlem i ledningsgrupp", "Management group member"),
     ("hanketyo", "Hanketyö", "Projektarbete", "Project work"),
-    ("asiakasraati", "Asiakasraati", "Kundpanel", "Client panel"),
+    ("asiakasraati", "Asiakasraati", "Klientråd", "Client panel"),
     ("koulutus", "Koulutus", "Utbildning", "Training"),
     ("media", "Media", "Media", "Media"),
 ]
@@ -38,7 +38,13 @@ LANGUAGES = [
     ("ruotsi", "Ruotsi", "Svenska", "Swedish"),
     ("englanti", "Englanti", "Engelska", "English"),
     ("viittomakieli", "Suomalainen viittomakieli", "Finskt teckenspråk", "Finnish Sign Language"),
-    ("selkokieli", "Selkokieli", "Lättläst språk", "Plain language"),
+    (
+        "viittomakieli-sv",
+        "Suomenruotsalainen viittomakieli",
+        "Finlandssvenskt teckenspråk",
+        "Finland-Swedish Sign Language",
+    ),
+    ("selkokieli", "Selkokieli", "Lätt språk", "Plain language"),
     ("venaja", "Venäjä", "Ryska", "Russian"),
     ("arabia", "Arabia", "Arabiska", "Arabic"),
 ]
@@ -58,10 +64,10 @@ ORGANISATIONS = [
     (
         "hyvinvointialue",
         "Päijät-Hämeen hyvinvointialue",
-        "Välfärdsområdet Päijänne-Tavastland",
+        "Päijänne-Tavastlands välfärdsområde",
         "Päijät-Häme Wellbeing Services County",
     ),
-    ("mieli-ry", "Mieli ry", "Mieli rf", "Mieli Mental Health Finland"),
+    ("mieli-ry", "Mieli ry", "Mieli Psykisk Hälsa Finland rf", "Mieli Mental Health Finland"),
     ("miete-ry", "Miete ry", "Miete rf", "Miete ry"),
     ("syopayhdistys", "Syöpäyhdistys", "Cancerföreningen", "Cancer Society"),
     ("a-kilta", "A-kilta ry", "A-kilta rf", "A-kilta ry"),
@@ -116,11 +122,11 @@ RELATED_WORDS = {
     },
     "TaskType": {
         "vastaanotto": "päivystys, vastaanottovuoro",
-        "vertaisryhma": "vertaistuki, vertaistukiryhmä, tukiryhmä, kamratstöd, stödgrupp, peer support",
+        "vertaisryhma": "vertaistuki, vertaistukiryhmä, tukiryhmä, kamratstöd, kamratgrupp, stödgrupp, peer support",
         "luento": "puhuja, esitelmä, alustus, puheenvuoro, föredrag, talare, speaker",
         "kehittaminen": "palvelumuotoilu, kehittäjäasiakas, tjänstedesign, co-design",
         "koulutus": "opetus, valmennus, kouluttaja, undervisning, teaching",
-        "asiakasraati": "asiakasneuvosto, raati, kundråd, client council",
+        "asiakasraati": "asiakasneuvosto, raati, kundråd, kundpanel, client council",
     },
 }
 
@@ -166,3 +172,48 @@ def seed_related_words(get_model) -> None:
         model = get_model(model_name)
         for slug, related in words.items():
             model.objects.filter(slug=slug, related_words="").update(related_words=related)
+
+
+# The wording of the first seed, as a language review found it (2026-12) and as it reads now:
+# (model, slug, column, then, now). reword_seed() changes a row only while it still says `then`, so an
+# admin's own wording stays. The old words remain search words of their items (RELATED_WORDS).
+REWORDED = [
+    ("ExperienceArea", "paihteet", "name_sv", "Missbruk", "Rusmedel"),
+    ("TaskType", "vastaanotto", "name_sv", "Mottagningsverksamhet", "Erfarenhetsmottagning"),
+    ("TaskType", "vertaisryhma", "name_sv", "Kamratgrupp", "Kamratstödsgrupp"),
+    ("TaskType", "asiakasraati", "name_sv", "Kundpanel", "Klientråd"),
+    ("Language", "selkokieli", "name_sv", "Lättläst språk", "Lätt språk"),
+    (
+        "Organisation",
+        "hyvinvointialue",
+        "name_sv",
+        "Välfärdsområdet Päijänne-Tavastland",
+        "Päijänne-Tavastlands välfärdsområde",
+    ),
+    ("Organisation", "mieli-ry", "name_sv", "Mieli rf", "Mieli Psykisk Hälsa Finland rf"),
+    (
+        "TaskType",
+        "asiakasraati",
+        "related_words",
+        "asiakasneuvosto, raati, kundråd, client council",
+        "asiakasneuvosto, raati, kundråd, kundpanel, client council",
+    ),
+    (
+        "TaskType",
+        "vertaisryhma",
+        "related_words",
+        "vertaistuki, vertaistukiryhmä, tukiryhmä, kamratstöd, stödgrupp, peer support",
+        "vertaistuki, vertaistukiryhmä, tukiryhmä, kamratstöd, kamratgrupp, stödgrupp, peer support",
+    ),
+]
+
+
+def reword_seed(get_model) -> None:
+    """The review's wording for seeded rows nobody has edited, and the languages added to the seed
+    since (Finland-Swedish Sign Language) where a list lacks them."""
+    for model_name, slug, column, then, now in REWORDED:
+        get_model(model_name).objects.filter(slug=slug, **{column: then}).update(**{column: now})
+    language = get_model("Language")
+    for order, (slug, fi, sv, en) in enumerate(LANGUAGES):
+        if not language.objects.filter(slug=slug).exists() and language.objects.exists():
+            language.objects.create(slug=slug, name=fi, name_fi=fi, name_sv=sv, name_en=en, order=order)

@@ -134,4 +134,4 @@ def test_an_hourly_fee_shows_how_it_was_counted():
 def test_a_fixed_fee_shows_the_tariffs_name():
     assignment = AssignmentFactory(tariff_kind="lecture")
     with translation.override("sv"):
-        assert fee_basis(assignment.tariff, assignment.hours) == "Föreläsning eller inledning"
+        assert fee_basis(assignment.tariff, assignment.hours) == "Föreläsning eller anförande"

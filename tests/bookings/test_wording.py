@@ -36,7 +36,7 @@ def test_a_fixed_fee_shows_the_tariffs_name(signed_in, profile):
     booking = BookingFactory(expert=profile, assignment=assignment)
     signed_in.cookies["kp_language"] = "fi"
     page = signed_in.get(booking.get_absolute_url()).content.decode()
-    assert f'100,00{NBSP}€ <span class="muted">(Luento tai alustus)</span>' in page
+    assert f'100,00{NBSP}€ <span class="muted">(Luento tai puheenvuoro)</span>' in page
 
 
 @pytest.mark.parametrize(
