@@ -1,6 +1,6 @@
 """The seeded lists in the wording of the 2026-12 language review (experts/seed.py, REWORDED), and
 Finland-Swedish Sign Language. Rows an admin has edited are left as they are. Profiles' search
-documents hold the labels: `manage.py refresh_search` (or the nightly task) brings them up to date."""
+documents hold the labels: `manage.py refresh_search` brings them up to date."""
 
 from django.db import migrations
 
