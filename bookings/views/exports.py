@@ -55,7 +55,7 @@ COLUMNS = [
     Column("hours", gettext_lazy("Hours"), "number", total=True, width=8),
     Column("tariff", gettext_lazy("Tariff"), width=22),
     Column("fee_computed", gettext_lazy("Fee by the tariff (€)"), "money", total=True),
-    Column("fee", gettext_lazy("Fee paid (€)"), "money", total=True),
+    Column("fee", gettext_lazy("Fee to pay (€)"), "money", total=True),
     Column("fee_waived", gettext_lazy("Fee waived"), width=10),
     Column("fee_note", gettext_lazy("Reason for changing the fee"), width=30),
     Column("km", gettext_lazy("Kilometres"), "number", total=True, width=10),

@@ -153,7 +153,7 @@ def test_csv_is_what_finnish_excel_opens(english, coordinator, aino):
         "Hours": "3,00",
         "Tariff": "Hourly fee",
         "Fee by the tariff (€)": "75,00",
-        "Fee paid (€)": "75,00",
+        "Fee to pay (€)": "75,00",
         "Fee waived": "no",
         "Reason for changing the fee": "",
         "Kilometres": "24,00",
@@ -260,11 +260,11 @@ def test_xlsx_has_numbers_dates_bold_headings_widths_and_totals(english, coordin
     # Text that looks like a formula stays text: a string cell, never run.
     assert first["Assignment"].value == "=1+1" and first["Assignment"].data_type == "s"
     assert first["Hours"].value == 3 and first["Hours"].number_format == "0.00"
-    assert first["Fee paid (€)"].value == 75 and first["Total (€)"].value == pytest.approx(88.20)
+    assert first["Fee to pay (€)"].value == 75 and first["Total (€)"].value == pytest.approx(88.20)
     totals = dict(zip(header, (cell.value for cell in sheet[4]), strict=True))
     assert totals["Date"] == "Total" and all(cell.font.bold for cell in sheet[4])
     assert totals["Hours"] == 4
-    assert totals["Fee by the tariff (€)"] == 175 and totals["Fee paid (€)"] == 155
+    assert totals["Fee by the tariff (€)"] == 175 and totals["Fee to pay (€)"] == 155
     assert totals["Kilometres"] == 24 and totals["Travel by car (€)"] == pytest.approx(13.20)
     assert totals["Total (€)"] == pytest.approx(168.20)
     assert totals["Expert"] is None
@@ -289,7 +289,7 @@ def test_xlsx_sums_by_expert_and_by_ordering_unit(english, coordinator, aino):
 
     # 25 €/h: Aino 75 + 50 € and 13.20 € for travel; Mikko's fee was set to 0.
     assert table("By expert") == [
-        ["Expert", "Email", "Assignments", "Hours", "Fee paid (€)", "Kilometres", "Expenses total (€)", "Total (€)"],
+        ["Expert", "Email", "Assignments", "Hours", "Fee to pay (€)", "Kilometres", "Expenses total (€)", "Total (€)"],
         ["Aino Ärväs-Öhman", "aino@example.fi", 2, 5, 125, 24, pytest.approx(13.20), pytest.approx(138.20)],
         ["Mikko", "mikko@example.fi", 1, 2, 0, 0, 0, 0],
         ["Total", None, 3, 7, 125, 24, pytest.approx(13.20), pytest.approx(138.20)],
