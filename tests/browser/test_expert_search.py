@@ -115,3 +115,21 @@ def test_a_card_says_which_words_found_it(page, live_server, viewport, experts):
     found = page.locator("#results .found")
     expect(found).to_have_text("Löytyi sanoilla: Masennus, Lahti, Lahdessa")
     check_page(page, viewport, "coordinator", "search-found-by")
+
+
+@BOTH_SIZES
+def test_the_search_and_a_profile_in_swedish(page, live_server, viewport, experts):
+    # A Swedish-speaking coordinator switches the language once; the search, the card's found-by line
+    # and the profile page read in Finland-Swedish, and axe finds nothing to fix.
+    sign_in(page, live_server, UserFactory(role="coordinator", mfa=True))
+    page.locator(".lang-switch button[value=sv]").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.goto("/asiantuntijat/?q=masentunut+lahti").status == 200
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert result_names(page) == ["Katja"]
+    expect(page.locator("#results .found")).to_have_text("Hittades med: Depression, Lahtis, Lahdessa")
+    expect(page.locator("label[for=id_date]")).to_have_text("Kan ta uppdrag den")
+    check_page(page, viewport, "coordinator", "search-found-by")
+    assert page.goto(experts[0].get_absolute_url()).status == 200
+    assert page.locator("html").get_attribute("lang") == "sv"
+    check_page(page, viewport, "coordinator", "expert")
