@@ -57,6 +57,6 @@ class SessionActivityMiddleware:
             seen = session.get(SEEN_KEY)
             now = int(time.time())
             fresh = isinstance(seen, int) and 0 <= now - seen < SESSION_RENEW_AFTER
-            if not fresh and session.session_key is not None and any(key != SEEN_KEY for key in session.keys()):
+            if not fresh and any(key != SEEN_KEY for key in session.keys()):
                 session[SEEN_KEY] = now
         return self.get_response(request)

@@ -77,7 +77,6 @@ def taxonomy_lists() -> dict[str, list[Taxonomy]]:
     one query for tens of rows. The search reads them once a request for its form's choices and
     its cards' labels, instead of a query per facet to check the choices, one per facet to show
     them and one per kind of label on the cards."""
-    lists: dict[str, list[Taxonomy]] = {kind: [] for kind in TAXONOMIES}
     columns = [field.column for field in ExperienceArea._meta.concrete_fields]
     fallback = f"name_{settings.LANGUAGE_CODE}"
     name = f"name_{translation.get_language()}"
@@ -100,6 +99,7 @@ def taxonomy_lists() -> dict[str, list[Taxonomy]]:
     last = _last_lists.get(name)
     if last is not None and last[0] == rows:
         return last[1]
+    lists: dict[str, list[Taxonomy]] = {kind: [] for kind in TAXONOMIES}
     for kind, *values in rows:
         lists[kind].append(TAXONOMIES[kind].from_db(connection.alias, columns, values))
     _last_lists[name] = (rows, lists)
