@@ -9,17 +9,17 @@ from notifications.kinds import Kind, register
 KINDS = [
     ("invitation", _("Invitations to assignments"), True, False),
     ("invitation_reminder", _("Reminders of unanswered invitations"), False, False),
-    ("unanswered", _("Unanswered invitations (coordinators)"), False, False),
-    ("answered", _("Answers to invitations (coordinators)"), False, False),
+    ("unanswered", _("Unanswered invitations (to coordinators)"), False, False),
+    ("answered", _("Answers to invitations (to coordinators)"), False, False),
     ("confirmed", _("Confirmed assignments"), True, True),
     ("changed", _("Changed assignments"), True, True),
     ("filled", _("Assignments filled by someone else"), False, False),
     ("cancelled", _("Cancelled assignments"), True, True),
-    ("cancelled_by_expert", _("Cancellations by experts (coordinators)"), True, False),
+    ("cancelled_by_expert", _("Cancellations by experts (to coordinators)"), True, False),
     ("reminder_early", _("Reminders before an assignment"), False, True),
     ("reminder_late", _("Last reminders before an assignment"), False, False),
     ("check_in", _('"How did it go?" after an assignment'), False, False),
-    ("checked_in", _("Experts' check-ins (coordinators)"), False, False),
+    ("checked_in", _('Experts\' answers to "How did it go?" (to coordinators)'), False, False),
 ]
 
 

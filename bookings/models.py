@@ -229,7 +229,7 @@ class Assignment(models.Model):
 
 class BookingStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("booking status", "Accepted")
     DECLINED = "declined", _("Declined")
     CONFIRMED = "confirmed", _("Confirmed")
     NOT_CHOSEN = "not_chosen", _("Filled by someone else")
@@ -421,8 +421,8 @@ class CheckIn(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("check-in")
-        verbose_name_plural = _("check-ins")
+        verbose_name = _('answer to "How did it go?"')
+        verbose_name_plural = _('answers to "How did it go?"')
 
     def __str__(self) -> str:
         return f"{self.booking}: {self.get_feeling_display()}"
@@ -433,8 +433,8 @@ class PrivateFeedback(models.Model):
     arrangements. Never a public rating."""
 
     class Side(models.TextChoices):
-        ORDERER = "orderer", _("Orderer about the assignment")
-        EXPERT = "expert", _("Expert about the arrangements")
+        ORDERER = "orderer", _("Orderer's feedback on the assignment")
+        EXPERT = "expert", _("Expert's feedback on the arrangements")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="private_feedback")
     side = models.CharField(max_length=8, choices=Side.choices)

@@ -60,7 +60,7 @@ class ExpertFilter(django_filters.FilterSet):
     language = taxonomy_filter(_("Language"))
     municipality = taxonomy_filter(_("Municipality"))
     training = django_filters.MultipleChoiceFilter(
-        label=_("Training level"),
+        label=_("Training as an experience expert"),
         choices=TrainingLevel.choices,
         method="filter_training",
         widget=forms.CheckboxSelectMultiple,

@@ -371,7 +371,7 @@ class StatusForm(ProfileSectionMixin, forms.ModelForm):
     class Meta:
         model = ExpertProfile
         fields = ["status", "paused_until"]
-        labels = {"status": _("My status"), "paused_until": _("Paused until (optional)")}
+        labels = {"status": _("My status"), "paused_until": _("Last day of the pause (optional)")}
         help_texts = {"paused_until": _("You become available again automatically on the day after this date.")}
         widgets = {"status": forms.RadioSelect, "paused_until": DateInput()}
         field_classes = {"paused_until": BoundedDateField}

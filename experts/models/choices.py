@@ -45,7 +45,7 @@ class ProfileStatus(models.TextChoices):
 
 class TrainingLevel(models.TextChoices):
     TRAINED = "trained", _("Trained experience expert")
-    ACTIVIST = "activist", _("Experience activist")
+    ACTIVIST = "activist", _("Experience contributor")
     DEVELOPER_CLIENT = "developer_client", _("Developer client")
 
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsentText(models.Model):
@@ -35,8 +36,8 @@ class Consent(models.Model):
 
     profile = models.ForeignKey("experts.ExpertProfile", on_delete=models.CASCADE, related_name="consents")
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, verbose_name=_("consent text"))
-    given_at = models.DateTimeField(_("given"), default=timezone.now)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    given_at = models.DateTimeField(pgettext_lazy("consent", "given"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(pgettext_lazy("consent", "withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consent")

@@ -125,7 +125,10 @@ class ExpertProfile(models.Model):
     remote_ok = models.BooleanField(_("remote assignments"), default=False)
     in_person_ok = models.BooleanField(_("in-person assignments"), default=True)
     training_level = models.CharField(
-        _("training level"), max_length=20, choices=TrainingLevel.choices, default=TrainingLevel.ACTIVIST
+        _("training as an experience expert"),
+        max_length=20,
+        choices=TrainingLevel.choices,
+        default=TrainingLevel.ACTIVIST,
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("organisation")
@@ -137,7 +140,7 @@ class ExpertProfile(models.Model):
         help_text=_("For example an interpreter, an escort or a quiet room."),
     )
     status = models.CharField(_("status"), max_length=10, choices=ProfileStatus.choices, default=ProfileStatus.ACTIVE)
-    paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    paused_until = models.DateField(_("last day of the pause"), null=True, blank=True)
     monthly_cap = models.PositiveSmallIntegerField(
         _("assignments per month at most"),
         null=True,

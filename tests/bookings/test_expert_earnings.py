@@ -88,9 +88,9 @@ def test_emptying_a_field_removes_the_limit(signed_in, profile):
 @pytest.mark.parametrize(
     "value, error",
     [
-        ("abc", "Enter the amount in euros, for example 800,50."),
+        ("abc", "Enter the amount in euros, for example 800.50."),
         ("-5", "The amount cannot be negative."),
-        ("12,345", "Give the amount to the cent at most, for example 800,50."),
+        ("12,345", "Give the amount to the cent at most, for example 800.50."),
         ("123456789", "The amount is too large."),
     ],
 )

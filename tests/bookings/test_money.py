@@ -42,17 +42,17 @@ def test_the_money_field_reads_amounts_as_people_type_them(typed, amount):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("abc", "Enter the amount in euros, for example 800,50."),
-        ("1e3", "Enter the amount in euros, for example 800,50."),
-        ("0x10", "Enter the amount in euros, for example 800,50."),
-        ("1.200.300", "Enter the amount in euros, for example 800,50."),
-        ("12,-", "Enter the amount in euros, for example 800,50."),
-        ("NaN", "Enter the amount in euros, for example 800,50."),
-        ("\x00", "Enter the amount in euros, for example 800,50."),
+        ("abc", "Enter the amount in euros, for example 800.50."),
+        ("1e3", "Enter the amount in euros, for example 800.50."),
+        ("0x10", "Enter the amount in euros, for example 800.50."),
+        ("1.200.300", "Enter the amount in euros, for example 800.50."),
+        ("12,-", "Enter the amount in euros, for example 800.50."),
+        ("NaN", "Enter the amount in euros, for example 800.50."),
+        ("\x00", "Enter the amount in euros, for example 800.50."),
         ("-5", "The amount cannot be negative."),
         ("99999999", "The amount is too large."),
-        ("1,200", "Give the amount to the cent at most, for example 800,50."),  # 1.2 or 1200? Neither.
-        ("12,345", "Give the amount to the cent at most, for example 800,50."),
+        ("1,200", "Give the amount to the cent at most, for example 800.50."),  # 1.2 or 1200? Neither.
+        ("12,345", "Give the amount to the cent at most, for example 800.50."),
     ],
 )
 def test_the_money_field_refuses_junk_with_a_clear_message(typed, message):

@@ -68,7 +68,7 @@ def test_a_card_shows_what_the_decision_needs(client, coordinator, english):
     page = client.get(URL).content.decode()
     for text in [
         "Aino",
-        "Experience activist",
+        "Experience contributor",
         'Depression <span class="muted">(own experience)</span>',
         'Substance use <span class="muted">(as a close one)</span>',
         "Lecture or talk",
