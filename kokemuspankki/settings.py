@@ -192,7 +192,10 @@ LANGUAGE_CODE = "fi"
 # Dates, times and numbers as Finland writes them in Swedish and English too (kokemuspankki/formats/).
 FORMAT_MODULE_PATH = ["kokemuspankki.formats"]
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# A county's own wording (another umbrella word for the experts, say) goes in catalogues of its own:
+# KP_EXTRA_LOCALE_PATH names a directory laid out like locale/ whose messages win over ours.
+_extra_locale = env.str("KP_EXTRA_LOCALE_PATH", default="")
+LOCALE_PATHS = [*([Path(_extra_locale)] if _extra_locale else []), BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fi"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("fi",)
 LANGUAGE_COOKIE_NAME = "kp_language"
@@ -201,6 +204,33 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
+
+# --- The accessibility statement (Act on the Provision of Digital Services 306/2019).
+# The supervisory authority has been Traficom since 1 January 2025 (HE 71/2024, which moved the unit
+# from the Regional State Administrative Agency for Southern Finland). Name and web address per
+# language; a county can replace the whole dict as JSON in KP_ACCESSIBILITY_SUPERVISOR.
+ACCESSIBILITY_SUPERVISOR = env.json(
+    "KP_ACCESSIBILITY_SUPERVISOR",
+    default={
+        "name": {
+            "fi": (
+                "Liikenne- ja viestintävirasto Traficom, "
+                "Digitaalisen esteettömyyden ja saavutettavuuden valvontayksikkö"
+            ),
+            "sv": "Transport- och kommunikationsverket Traficom, Enheten för tillsyn över digital tillgänglighet",
+            "en": "Finnish Transport and Communications Agency Traficom, Digital Accessibility Supervision Unit",
+        },
+        "url": {
+            "fi": "https://www.saavutettavuusvaatimukset.fi",
+            "sv": "https://www.tillganglighetskrav.fi",
+            "en": "https://www.webaccessibility.fi",
+        },
+        "email": "saavutettavuus@traficom.fi",
+        "phone": "029 534 5000",
+    },
+)
+# The day the statement was prepared (ISO), shown in each language's DATE_FORMAT.
+ACCESSIBILITY_STATEMENT_DATE = env.str("KP_ACCESSIBILITY_STATEMENT_DATE", default="2026-11-23")
 
 # --- Static files: WhiteNoise with manifest storage in production.
 STATIC_URL = "/static/"

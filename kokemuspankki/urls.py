@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from accounts import views as account_views
 
+from . import pages
 from .health import healthz
 
 # The admin login goes through allauth: its rate limits and two-factor step apply to admins too.
@@ -25,11 +26,7 @@ urlpatterns = [
     path("kuulemiset/", include("hearings.urls")),
     path("palaute/", include("feedback.urls")),
     path("valmennukset/", include("trainings.urls")),
-    path(
-        "saavutettavuus/",
-        TemplateView.as_view(template_name="pages/accessibility.html"),
-        name="accessibility",
-    ),
+    path("saavutettavuus/", pages.accessibility, name="accessibility"),
     path("tietosuoja/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("admin/", admin.site.urls),
 ]
