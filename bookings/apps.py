@@ -22,6 +22,34 @@ class BookingsConfig(AppConfig):
         # experts/search_actions.py).
         register_full_month_provider(Booking.objects.full_month_experts)
         register_search_action_provider(search_actions)
+        register_feedback_target()
+
+
+def register_feedback_target() -> None:
+    """Feedback can be collected on an assignment (feedback imports no app: feedback/targets.py)."""
+    from feedback.targets import TargetKind, register
+
+    from .models import Assignment, BookingStatus
+
+    def readable_by(user):
+        # Coordinators see every assignment, so they read every assignment's feedback; an expert
+        # reads the feedback of the assignments they did (a peer group they led), never others'.
+        if user.has_perm("accounts.search_experts"):
+            return Assignment.objects.all()
+        done = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED]
+        return Assignment.objects.filter(bookings__expert__user=user, bookings__status__in=done)
+
+    def manageable_by(user):
+        return Assignment.objects.all() if user.has_perm("accounts.search_experts") else Assignment.objects.none()
+
+    register(
+        TargetKind(
+            model=Assignment,
+            readable_by=readable_by,
+            manageable_by=manageable_by,
+            times=lambda assignment: (assignment.starts_at, assignment.ends_at),
+        )
+    )
 
 
 def seed_after_migrate(sender, **kwargs):

@@ -153,6 +153,10 @@ KP_INVITATION_DAYS = env.int("KP_INVITATION_DAYS", default=14)
 KP_PUBLIC_DIRECTORY = env.bool("KP_PUBLIC_DIRECTORY", default=False)
 # Reminders before an assignment, e.g. "48h,2h" (hours "h" or minutes "m"; at most two).
 KP_BOOKING_REMINDERS = env.list("KP_BOOKING_REMINDERS", default=["48h", "2h"])
+# Session feedback: a round's results stay hidden until this many have answered (admin can raise it
+# per round; 3 is the floor), and a round stays open this many days after its session by default.
+KP_FEEDBACK_THRESHOLD = max(env.int("KP_FEEDBACK_THRESHOLD", default=5), 3)
+KP_FEEDBACK_OPEN_DAYS = env.int("KP_FEEDBACK_OPEN_DAYS", default=7)
 # Uploaded profile photos: at most this many bytes; they are re-encoded to drop location metadata.
 KP_MAX_PHOTO_BYTES = env.int("KP_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
 

@@ -24,7 +24,7 @@ urlpatterns = [
     path("asiantuntijat/", include("experts.urls")),
     path("toimeksiannot/", include("bookings.urls")),
     path("kuulemiset/", include("hearings.urls")),
-    path("palaute/", include("feedback.urls")),
+    path("", include("feedback.urls")),  # /p/<code>/ for participants, /palaute/ for staff
     path("valmennukset/", include("trainings.urls")),
     path("saavutettavuus/", pages.accessibility, name="accessibility"),
     path("tietosuoja/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),

@@ -4,6 +4,7 @@ notifications knows nothing of the apps that use it: each app registers its kind
 AppConfig.ready() and then calls services.schedule_notification() with one of them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -16,6 +17,9 @@ class Kind:
     template: str  # templates/<template>_subject.txt, _body.txt, _body.html
     transactional: bool = False  # messages the law lets us send without consent: no opt-out, no unsubscribe
     calendar: bool = False  # attach an .ics built from the target's calendar_event()
+    # Asked of the target when the message is due: a reason not to send after all ("enough answers
+    # came"), or "". Lets an app schedule a conditional reminder at a known time.
+    skip_reason: Callable[[object], str] | None = None
 
 
 _kinds: dict[str, Kind] = {}

@@ -211,6 +211,8 @@ def why_not_send(notification: Notification) -> str:
         return "recipient turned this kind off"
     if not address_of(notification):
         return "no address for this channel"
+    if kind.skip_reason is not None:
+        return kind.skip_reason(notification.target)
     return ""
 
 

@@ -184,3 +184,30 @@ def _range(assignment):
     from bookings.eligibility import booking_range
 
     return booking_range(assignment)
+
+
+def seeded_form(kind: str = "participant"):
+    """The latest version of a seeded feedback form (feedback/seed.py: participant or staff)."""
+    from feedback.models import FormTemplate
+
+    return FormTemplate.objects.get(kind=kind).latest_version()
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    """A feedback round on an assignment, open now for a week, on the seeded participant form.
+
+    RoundFactory(opens_in=timedelta(days=1)): not open yet; RoundFactory(threshold=3, target=assignment)."""
+
+    class Meta:
+        model = "feedback.Round"
+
+    class Params:
+        opens_in = timedelta(hours=-1)
+
+    version = factory.LazyFunction(seeded_form)
+    title = factory.Sequence(lambda n: f"Vertaisryhmä, kerta {n + 1}")
+    target = factory.SubFactory(AssignmentFactory, starts_in=timedelta(days=-1))
+    opens_at = factory.LazyAttribute(lambda o: timezone.now() + o.opens_in)
+    closes_at = factory.LazyAttribute(lambda o: o.opens_at + timedelta(days=7))
+    owner = factory.SelfAttribute("target.contact_person")
+    threshold = 5

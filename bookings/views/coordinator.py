@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import posted
 from experts.models import ExpertProfile
+from feedback.models import Round
 
 from .. import services
 from ..forms import (
@@ -190,6 +192,10 @@ def assignment_detail(request, pk):
         ),
         "is_changeable": assignment.status in (AssignmentStatus.OPEN, AssignmentStatus.FILLED),
         "search_url": _search_url(assignment),
+        "feedback_rounds": list(Round.objects.on_target(assignment)),
+        "feedback_url": reverse(
+            "feedback:create", args=[ContentType.objects.get_for_model(Assignment).pk, assignment.pk]
+        ),
     }
     return render(request, "bookings/assignment_detail.html", context)
 

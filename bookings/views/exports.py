@@ -7,7 +7,6 @@ spreadsheet would read as a formula never runs (CSV injection): the CSV puts an 
 it, the XLSX stores it as a text cell.
 """
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -25,14 +24,13 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import AuditAction
 from accounts.services import record_audit_event
+from kokemuspankki.spreadsheets import csv_bytes, defuse, xlsx_value
 
 from ..exports import ExportFilterForm
 from ..models import Booking, BookingStatus, ExpenseKind
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A cell starting with one of these is a formula to Excel and LibreOffice (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -135,11 +133,6 @@ def payroll_row(booking: Booking) -> dict:
     }
 
 
-def defuse(text: str) -> str:
-    """Text that a spreadsheet would run as a formula, shown as text instead."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_cell(value, kind: str) -> str:
     if value is None:
         return ""
@@ -151,22 +144,8 @@ def csv_cell(value, kind: str) -> str:
 
 
 def write_csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    # csv's defaults are RFC 4180: CRLF line ends, quotes around fields with ; " or line breaks.
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([str(column.label) for column in COLUMNS])
-    for row in rows:
-        writer.writerow([csv_cell(row[column.key], column.kind) for column in COLUMNS])
-    # The byte order mark tells Excel the file is UTF-8: without it ä, ö and å come out garbled.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx_value(value):
-    """A cell value as XLSX allows it: control characters (a vertical tab pasted into a title) are not
-    allowed in the format at all."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as xlsx_illegal
-
-    return xlsx_illegal.sub("", value) if isinstance(value, str) else value
+    header = [str(column.label) for column in COLUMNS]
+    return csv_bytes([header, *([csv_cell(row[column.key], column.kind) for column in COLUMNS] for row in rows)])
 
 
 def write_xlsx(rows: list[dict]) -> bytes:
@@ -178,7 +157,7 @@ def write_xlsx(rows: list[dict]) -> bytes:
     sheet.append([str(column.label) for column in COLUMNS])
     totals = {column.key: Decimal("0.00") for column in COLUMNS if column.total}
     for row in rows:
-        sheet.append([_xlsx_value(row[column.key]) for column in COLUMNS])
+        sheet.append([xlsx_value(row[column.key]) for column in COLUMNS])
         for key in totals:
             totals[key] += row[key] or 0
     sheet.append([_("Total") if index == 0 else totals.get(column.key) for index, column in enumerate(COLUMNS)])
@@ -217,7 +196,7 @@ def _summary_sheet(workbook, title: str, rows: list[dict], keys: list[str]) -> N
     )
     for values in sorted(groups, key=lambda group: [str(value).casefold() for value in group]):
         sums = groups[values]
-        sheet.append([*(_xlsx_value(str(value)) for value in values), sums["count"], *(sums[key] for key in SUMMED)])
+        sheet.append([*(xlsx_value(str(value)) for value in values), sums["count"], *(sums[key] for key in SUMMED)])
     totals = [sum(groups[group][key] for group in groups) for key in ("count", *SUMMED)]
     sheet.append([_("Total"), *[None] * (len(keys) - 1), *totals])
     for index, width in enumerate(widths, start=1):

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
@@ -410,7 +411,9 @@ def test_detail_queries_do_not_grow_with_bookings(signed_in, coordinator, django
         PrivateFeedback.objects.create(booking=booking, side="expert", text="Kiitos.")
     # session, the user with roles, permissions and MFA status (accounts.backends); the assignment with task,
     # contact person, tariff and creator; its bookings with experts and check-ins; their expense lines;
-    # their private feedback; then the idle-timeout session save (savepoint, update, release).
-    with django_assert_num_queries(9):
+    # their private feedback; the participants' feedback rounds with their answer counts; then the
+    # idle-timeout session save (savepoint, update, release).
+    ContentType.objects.get_for_model(Assignment)  # cached for the process: read once, not per page
+    with django_assert_num_queries(10):
         response = signed_in.get(past.get_absolute_url())
     assert len(response.context["rows"]) == count
