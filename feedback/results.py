@@ -143,6 +143,18 @@ class TrendPoint:
     shown: bool
     means: dict[str, Decimal | None]  # item key -> mean, None when hidden
     overall: Decimal | None
+    sections: dict[str, list[int]] = field(default_factory=dict)  # section -> [stars total, n] of shown items
+
+
+def series_sections(points: list[TrendPoint]) -> list[Section]:
+    """The series' averages by section over the items that show (the programme's "learning 4.8")."""
+    sections: dict[str, Section] = {}
+    for point in points:
+        for name, (total, n) in point.sections.items():
+            section = sections.setdefault(name, Section(name))
+            section.total += total
+            section.n += n
+    return list(sections.values())
 
 
 def series_trend(rounds: list[Round]) -> tuple[list[tuple[str, str]], list[TrendPoint]]:
@@ -168,18 +180,23 @@ def series_trend(rounds: list[Round]) -> tuple[list[tuple[str, str]], list[Trend
             entry[0] += value * n
             entry[1] += n
     keys: dict[str, str] = {}
+    key_sections: dict[str, str] = {}
     for item in items.values():
         keys.setdefault(item.key, item.text)
+        key_sections.setdefault(item.key, item.section)
     points = []
     for round_ in rounds:
         answers = answer_counts.get(round_.pk, 0)
         shown = answers >= round_.threshold
-        means, total, n = {}, 0, 0
+        means, total, n, sections = {}, 0, 0, {}
         for key in keys:
             s, c = sums.get((round_.pk, key), (0, 0))
             visible = shown and c >= round_.threshold
             means[key] = mean(s, c) if visible else None
             if visible:
                 total, n = total + s, n + c
-        points.append(TrendPoint(round_, answers, shown, means, mean(total, n)))
+                section = sections.setdefault(key_sections[key], [0, 0])
+                section[0] += s
+                section[1] += c
+        points.append(TrendPoint(round_, answers, shown, means, mean(total, n), sections))
     return list(keys.items()), points

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from . import exports, targets
 from .forms import AnswerForm, CodeForm, RoundForm, RoundTimesForm, default_times
 from .models import CODE_ALPHABET, Channel, Round, Series, is_feedback_admin
-from .results import round_results, series_trend
+from .results import round_results, series_sections, series_trend
 from .services import change_round_times, create_round, issue_token, items_of, submit_answer, token_is_valid
 
 # The device's memory of the rounds it has answered: a signed cookie, not a record on the server.
@@ -257,5 +257,11 @@ def series_detail(request, pk):
     if not rounds:
         raise PermissionDenied
     keys, points = series_trend(rounds)
-    context = {"series": series, "keys": keys, "points": points, "chart": exports.trend_chart(keys, points)}
+    context = {
+        "series": series,
+        "keys": keys,
+        "points": points,
+        "sections": series_sections(points),
+        "chart": exports.trend_chart(keys, points),
+    }
     return render(request, "feedback/series_detail.html", context)

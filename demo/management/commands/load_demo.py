@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import accounts, bookings, expert_bank, experts, notifications
+from demo import accounts, bookings, expert_bank, experts, feedback, notifications
 
 
 class Command(BaseCommand):
@@ -18,9 +18,11 @@ class Command(BaseCommand):
         experts.load()
         searchable = expert_bank.load()
         assignments = bookings.load()
+        rounds = feedback.load()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded: {searchable + 1} demo experts in the bank, {assignments} demo assignments."
+                f"Demo data loaded: {searchable + 1} demo experts in the bank, {assignments} demo assignments,"
+                f" {rounds} feedback rounds (try the form: /p/{feedback.OPEN_CODE}/)."
                 " Demo accounts:"
             )
         )
