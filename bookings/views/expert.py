@@ -24,6 +24,7 @@ from accounts.http import posted
 from experts.models import ExpertProfile
 from experts.services import save_profile_section
 from experts.views.profile import own_profile_required
+from feedback.models import Round
 from notifications.calendar import calendar_file, subscription_file
 
 from ..calendar_feeds import create_calendar_feed, feed_events, feed_token_hash, may_have_feed, revoke_calendar_feed
@@ -187,6 +188,8 @@ def _render_booking(request, booking: Booking, *, answer_form=None, check_in_for
         "check_in_form": (check_in_form or CheckInForm()) if completed and check_in is None else None,
         "feedback": feedback,
         "feedback_form": feedback_form,
+        # The participants' feedback rounds on an assignment the expert did (they may read its results).
+        "feedback_rounds": list(Round.objects.on_target(assignment)) if completed else [],
     }
     return render(request, "bookings/my_assignment.html", context)
 

@@ -276,3 +276,12 @@ def test_a_closed_round_still_takes_paper_forms(client):
         client.post(reverse("feedback:paper", args=[round_.pk]), {"token": token, f"item_{mood.pk}": "2"}).status_code
         == 302
     )
+
+
+def test_the_expert_who_did_the_assignment_finds_its_feedback_on_their_page(client):
+    round_ = RoundFactory(threshold=3)
+    expert = ExpertProfileFactory()
+    booking = BookingFactory(assignment=round_.target, expert=expert, status=BookingStatus.COMPLETED)
+    client.force_login(expert.user)
+    page = client.get(reverse("bookings:my_assignment", args=[booking.pk])).content.decode()
+    assert round_.get_absolute_url() in page
