@@ -55,6 +55,7 @@ class FormTemplateAdmin(TranslationAdmin):
 class ItemInline(TranslationStackedInline):
     model = Item
     extra = 0
+    show_change_link = True  # a choice question's options are edited on the question's own page
     fields = [
         ("order", "key", "kind"),
         "section",

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -255,7 +255,7 @@ def series_detail(request, pk):
     series = get_object_or_404(Series, pk=pk)
     rounds = list(Round.objects.visible_to(request.user).filter(series=series).order_by("opens_at", "pk"))
     if not rounds:
-        raise PermissionDenied
+        raise Http404  # like a round one may not read: not found, rather than "exists but not yours"
     keys, points = series_trend(rounds)
     context = {
         "series": series,
