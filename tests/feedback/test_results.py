@@ -171,20 +171,25 @@ def make_round_with_expert():
     return round_, expert.user
 
 
-@pytest.mark.parametrize(
-    "who, status",
-    [
-        ("owner", 200),
-        ("other coordinator", 200),
-        ("admin", 200),
-        ("expert who ran it", 200),
-        ("another expert", 404),
-        ("trainer", 404),
-        ("no role", 404),
-    ],
-)
-def test_the_access_matrix_of_the_results(client, who, status):
+# Expected status per page for each kind of user: (read pages, manage pages, start a round, the list).
+ACCESS = {
+    "owner": (200, 200, 200, 200),
+    "other coordinator": (200, 200, 200, 200),
+    "admin": (200, 200, 200, 200),
+    "expert who ran it": (200, 404, 404, 403),
+    "another expert": (404, 404, 404, 403),
+    "trainer": (404, 404, 404, 200),
+    "no role": (404, 404, 404, 403),
+}
+
+
+@pytest.mark.parametrize("who", sorted(ACCESS))
+def test_the_access_matrix_of_every_staff_page(client, who):
+    from django.contrib.contenttypes.models import ContentType
+
     round_, expert_user = make_round_with_expert()
+    round_.series = Series.objects.create(name="Syksy", owner=round_.owner)
+    round_.save(update_fields=["series"])
     users = {
         "owner": round_.owner,
         "other coordinator": UserFactory(role="coordinator", mfa=True),
@@ -195,9 +200,23 @@ def test_the_access_matrix_of_the_results(client, who, status):
         "no role": UserFactory(),
     }
     client.force_login(users[who])
-    for name in ["feedback:round", "feedback:poster"]:
-        assert client.get(reverse(name, args=[round_.pk])).status_code == status
-    assert client.get(reverse("feedback:export", args=[round_.pk, "csv"])).status_code == status
+    read, manage, start, listing = ACCESS[who]
+    reads = [
+        reverse("feedback:round", args=[round_.pk]),
+        reverse("feedback:poster", args=[round_.pk]),
+        reverse("feedback:qr", args=[round_.pk]),
+        reverse("feedback:export", args=[round_.pk, "csv"]),
+        reverse("feedback:export", args=[round_.pk, "xlsx"]),
+        reverse("feedback:series", args=[round_.series.pk]),
+    ]
+    for url in reads:
+        assert client.get(url).status_code == read, url
+    for url in [reverse("feedback:paper", args=[round_.pk]), reverse("feedback:times", args=[round_.pk])]:
+        assert client.get(url).status_code == manage, url
+        assert client.post(url, {}).status_code in ({200, 400} if manage == 200 else {manage}), url
+    kind = ContentType.objects.get_for_model(round_.target)
+    assert client.get(reverse("feedback:create", args=[kind.pk, round_.target.pk])).status_code == start
+    assert client.get(reverse("feedback:index")).status_code == listing
 
 
 def test_an_expert_may_read_but_not_type_in_paper_forms(client):
