@@ -1,13 +1,21 @@
 """`make bench`: figures for the README, from a run anyone can repeat.
 
-`manage.py bench` runs the notifications part; `--experts` adds the expert search part and
-`--experts --no-notifications` runs that alone.
+`manage.py bench` runs the notifications part; `--experts` adds the expert search part, `--feedback`
+the session feedback part, and `--no-notifications` leaves the notifications part out.
 
 experts: realistic profiles (demo/expert_bench.py) at each size of --expert-sizes; the search page's
 queryset (filter, rank, count and the page of 25 with its lists) timed over --runs runs for three
 kinds of search, then the whole request (the test client through every middleware to the rendered
 HTML, as a whole page and as htmx's live filtering); median and p95 in milliseconds. The bench
 profiles are deleted afterwards.
+
+feedback (demo/feedback_bench.py): gunicorn (2 sync workers, DEBUG off) and wrk on loopback, as
+../shared/bench/README.md says: the ceiling, the answer form (GET), answers (POST, each with its own
+one-time token; stored rows counted against the 302s), the results page, the ceiling again; req/s, p50,
+p99, errors and the ratio to the ceiling, with each endpoint's SQL statements and rows written through
+the test client. Then the results page of a round with --feedback-answers answers, median and p95 over
+--runs requests (EXPLAIN ANALYZE of its queries when the p95 is over 100 ms). Without wrk the
+throughput part is skipped with a note. The bench rounds, answers and user are deleted afterwards.
 
 notifications: N due notifications -> one real Celery worker -> sent. Reports the wall time from
 "due" to "all sent", throughput, and lateness percentiles (sent_at - due_at). The sweep runs in this
@@ -21,18 +29,22 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from demo import expert_bench
+from demo import expert_bench, feedback_bench
 from experts.models import ExpertProfile
 from experts.views.search import CappedPaginator
+from feedback.models import ItemAnswer, TextAnswer
 from notifications.models import Notification, Status
 from notifications.services import sweep_due_notifications
 from notifications.tasks import send_notification_task
@@ -67,11 +79,19 @@ class Command(BaseCommand):
         parser.add_argument("--experts", action="store_true", help="also run the expert search part")
         parser.add_argument("--expert-sizes", default="5000,50000", help="profile counts to measure at")
         parser.add_argument("--runs", type=int, default=30, help="timed searches per kind and size")
+        parser.add_argument("--feedback", action="store_true", help="also run the session feedback part")
+        parser.add_argument(
+            "--feedback-answers", type=int, default=200_000, help="answers of the round whose results are timed"
+        )
 
-    def handle(self, *args, notifications, no_notifications, experts, expert_sizes, runs, **options):
+    def handle(
+        self, *args, notifications, no_notifications, experts, expert_sizes, runs, feedback, feedback_answers, **options
+    ):
         self.stdout.write(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
         if experts:
             self.bench_experts(sorted(int(size) for size in expert_sizes.split(",")), runs)
+        if feedback:
+            self.bench_feedback(feedback_answers, runs)
         if not no_notifications:
             self.stdout.write(f"broker: {settings.CELERY_BROKER_URL.split('://')[0]}")
             self.bench_notifications(notifications)
@@ -116,6 +136,95 @@ class Command(BaseCommand):
             started = time.monotonic()
             removed = expert_bench.remove_bench_experts()
             self.stdout.write(f"  bench profiles removed ({removed:,} rows) in {time.monotonic() - started:.1f} s")
+
+    def bench_feedback(self, answers: int, runs: int) -> None:
+        write = self.stdout.write
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+        write(f"session feedback: PostgreSQL {version}, {os.cpu_count()} cores")
+        # WhiteNoise's note that this process has no collected static files (the test client needs none).
+        warnings.filterwarnings("ignore", message="No directory at")
+        with feedback_bench.bench_data() as (user, sessions):
+            if feedback_bench.wrk_path() is None:
+                write(
+                    "  wrk is not installed, so the throughput part is skipped: install it with "
+                    "`sudo apt-get install -y wrk` (Debian, Ubuntu; `brew install wrk` on macOS) and run it again."
+                )
+            else:
+                self.feedback_throughput(user, sessions)
+            self.feedback_results(user, sessions, answers, runs)
+
+    def feedback_throughput(self, user, sessions) -> None:
+        write = self.stdout.write
+        write(
+            f"  throughput: gunicorn -w 2 (sync, DEBUG off) and wrk {' '.join(feedback_bench.WRK_ARGS)} "
+            f"-d{feedback_bench.SECONDS}s on loopback, after {feedback_bench.WARMUP_SECONDS} s of warm-up each"
+        )
+        before = cpu_times()
+        result = feedback_bench.throughput(user, sessions, write)
+        stolen = steal_share(before, cpu_times())
+        round_ = result.answer_round
+        anonymous = Client()
+        post = feedback_bench.answer_bodies(round_, 1, seed=140)[0]
+        costs = [
+            None,
+            feedback_bench.request_cost(anonymous, "GET", round_.answer_url()),
+            feedback_bench.request_cost(anonymous, "POST", round_.answer_url(), post),
+            feedback_bench.request_cost(
+                feedback_bench.signed_in_client(user, sessions), "GET", reverse("feedback:round", args=[round_.pk])
+            ),
+            None,
+        ]
+        write(f"    (CPU time taken by the hypervisor meanwhile: {stolen})")
+        header = f"    {'endpoint':<32} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'ratio':>6}"
+        write(f"{header} {'queries':>7} {'rows written':>12}")
+        for run, cost in zip(result.runs, costs, strict=True):
+            errors = run.errors + run.extra.get("socket errors", 0)
+            # The ceiling's one SELECT, by its code; the others counted through the test client.
+            queries, rows = (cost.queries, cost.rows_written) if cost else (1, 0)
+            write(
+                f"    {run.name:<32} {run.rps:>8.0f} {run.p50:>7.1f} {run.p99:>7.1f} {errors:>6} "
+                f"{run.rps / result.ceiling:>6.2f} {queries:>7} {rows:>12}"
+            )
+        post_run = result.runs[2]
+        acked, stored, sent = post_run.extra["acked"], post_run.extra["stored"], post_run.extra["sent"]
+        unanswered = sent - acked - post_run.extra["other"]
+        lost = max(acked - stored, 0)
+        write(
+            f"    answers: {acked:,} acknowledged (302), {stored:,} stored in the measured run; "
+            f"{unanswered} sent without a reply read when wrk stopped; {lost} lost"
+            + (f"; {post_run.extra['reused']} bodies REUSED (too few tokens)" if post_run.extra["reused"] else "")
+        )
+        if not acked <= stored <= acked + max(unanswered, 0):
+            write("    WARNING: stored answers do not match the acknowledged ones")
+        write(f"    ceiling: mean {result.ceiling:.0f} req/s of the two runs; {result.answers_stored:,} answers in all")
+
+    def feedback_results(self, user, sessions, answers: int, runs: int) -> None:
+        write = self.stdout.write
+        round_ = feedback_bench.bench_round(user, f"{answers} answers")
+        started = time.monotonic()
+        feedback_bench.add_answers(round_, answers)
+        feedback_bench.settle()
+        items = ItemAnswer.objects.filter(round=round_).count()
+        write(
+            f"  results page at {answers:,} answers ({items:,} item answers, "
+            f"{TextAnswer.objects.filter(round=round_).count():,} comments) made in {time.monotonic() - started:.1f} s"
+        )
+        client = feedback_bench.signed_in_client(user, sessions)
+        before = cpu_times()
+        figures = feedback_bench.time_results_page(client, round_, runs)
+        stolen = steal_share(before, cpu_times())
+        cost = feedback_bench.request_cost(client, "GET", reverse("feedback:round", args=[round_.pk]))
+        write(f"    {runs} runs each ({stolen}); the page runs {cost.queries} queries, writes {cost.rows_written} rows")
+        for name, (median, p95) in figures.items():
+            write(f"    {name:<30} median {median:7.1f} ms  p95 {p95:7.1f} ms")
+        if max(p95 for _median, p95 in figures.values()) > 100:
+            write("    slower than 100 ms at p95; how PostgreSQL runs the queries:")
+            for name, plan in feedback_bench.results_plans(round_):
+                write(f"    -- {name}")
+                for line in plan.splitlines():
+                    write(f"       {line}")
 
     def bench_notifications(self, count: int) -> None:
         target, _ = User.objects.get_or_create(email=f"bench{BENCH_DOMAIN}", defaults={"is_active": True})
