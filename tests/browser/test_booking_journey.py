@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from bookings.eligibility import booking_range
 from bookings.models import Assignment, Booking, BookingStatus
 from experts.models import TaskType, WeeklyAvailability
-from tests.browser.test_landing_pages import BOTH_SIZES, check_page, sign_in
+from tests.browser.conftest import BOTH_SIZES, check_page, new_page, sign_in
 from tests.factories import AssignmentFactory, ExpertProfileFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -52,14 +52,6 @@ def available_every_day(profile):
         WeeklyAvailability.objects.create(profile=profile, weekday=weekday, start=time(8), end=time(20))
     refresh_search_document(profile)
     return profile
-
-
-def new_page(browser, live_server, viewport="desktop"):
-    from tests.browser.conftest import VIEWPORTS
-
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="fi-FI", base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    return context.new_page()
 
 
 def create_assignment(page, day) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.services import invite_expert
 from experts.models import ExpertProfile
-from tests.browser.test_landing_pages import check_page
+from tests.browser.conftest import check_page
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from tests.browser.test_landing_pages import BOTH_SIZES, check_page, sign_in
+from tests.browser.conftest import BOTH_SIZES, check_page, sign_in
 from tests.factories import ExpertProfileFactory, UserFactory
 
 pytestmark = pytest.mark.browser

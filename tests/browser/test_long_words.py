@@ -6,8 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.browser.test_booking_journey import new_page
-from tests.browser.test_landing_pages import sign_in
+from tests.browser.conftest import new_page, sign_in
 from tests.factories import AssignmentFactory, BookingFactory, ExpertProfileFactory, UserFactory
 
 pytestmark = pytest.mark.browser
