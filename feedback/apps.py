@@ -11,7 +11,9 @@ class FeedbackConfig(AppConfig):
 
         from notifications.kinds import Kind, register
 
-        from . import services
+        from . import services, signals
+
+        signals.connect()
 
         register(
             Kind(

@@ -119,7 +119,9 @@ def trend_chart(keys: list[tuple[str, str]], points: list[TrendPoint]) -> SafeSt
             path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in segment)
             lines.append(format_html('<polyline points="{}" class="series series-{}"/>', path, index % 8))
             lines += [
-                format_html('<circle cx="{:.1f}" cy="{:.1f}" r="4" class="series series-{}"/>', x, yy, index % 8)
+                format_html(
+                    '<circle cx="{}" cy="{}" r="4" class="series series-{}"/>', f"{x:.1f}", f"{yy:.1f}", index % 8
+                )
                 for x, yy in segment
             ]
     return format_html(

@@ -47,10 +47,18 @@ class AnswerForm(forms.Form):
         if item.kind == ItemKind.CHOICE:
             choices = [(str(choice.pk), choice.label) for choice in item.choices.all()]
             errors["invalid_choice"] = _("Choose one of the answers shown.")
-            return forms.ChoiceField(label=item.text, required=item.required, choices=choices, error_messages=errors)
+            return forms.ChoiceField(
+                label=item.text,
+                required=item.required,
+                choices=choices,
+                error_messages=errors,
+                widget=forms.RadioSelect,
+            )
         choices = [(n, n) for n in STARS] + ([(DONT_KNOW, _("I cannot say"))] if item.allow_dont_know else [])
         errors["invalid_choice"] = _("Choose from 1 to 5 stars.")
-        return forms.ChoiceField(label=item.text, required=item.required, choices=choices, error_messages=errors)
+        return forms.ChoiceField(
+            label=item.text, required=item.required, choices=choices, error_messages=errors, widget=forms.RadioSelect
+        )
 
     def clean(self):
         cleaned = super().clean()

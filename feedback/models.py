@@ -62,6 +62,9 @@ class FormVersion(models.Model):
     number = models.PositiveSmallIntegerField(_("version"), default=1)
     intro = models.TextField(_("text above the questions"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moved on every change of the version or its questions (feedback.signals): the participant's
+    # form is cached per process by (version, changed_at), so an edit shows at once everywhere.
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("form version")
@@ -279,37 +282,49 @@ class Answer(models.Model):
         return f"{self.round} {self.answered_on}"
 
 
-class ItemAnswer(models.Model):
-    """A scale or choice answer to one item. `round` is repeated from the answer so that a round's
-    results are one index-only GROUP BY (feedback.results)."""
+TALLY_SHARDS = 4  # concurrent answers to one round add to different rows (services.submit_answer)
 
-    # No single-column indexes where a composite one begins with the column: fewer writes per answer.
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="items", db_index=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False)
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+
+class Tally(models.Model):
+    """How many answered a round's item so (a number of stars, "I cannot say" or a choice), or, with no
+    item, how many answered the round by a channel. Answers are added here, not kept one row per
+    person and item: nobody can read one participant's pattern of ratings, and a round's results are
+    a few dozen rows whether 9 or 200,000 answered. Each answer adds to one of TALLY_SHARDS rows per
+    key, so that participants answering at the same moment do not queue for one row's lock."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies", db_index=False)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     value = models.PositiveSmallIntegerField(null=True, blank=True)
     dont_know = models.BooleanField(default=False)
     choice = models.ForeignKey(ItemChoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    channel = models.CharField(max_length=8, blank=True)  # only on the rows without an item
+    shard = models.PositiveSmallIntegerField(default=0)
+    n = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=5), name="value_1_to_5"
+                condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=5), name="tally_value_1_to_5"
             ),
             models.CheckConstraint(
-                condition=Q(value__isnull=False, dont_know=False, choice__isnull=True)
-                | Q(value__isnull=True, dont_know=True, choice__isnull=True)
-                | Q(value__isnull=True, dont_know=False, choice__isnull=False),
-                name="item_answer_one_kind",
+                condition=Q(item__isnull=True, value__isnull=True, dont_know=False, choice__isnull=True)
+                | Q(item__isnull=False, channel="")
+                & (
+                    Q(value__isnull=False, dont_know=False, choice__isnull=True)
+                    | Q(value__isnull=True, dont_know=True, choice__isnull=True)
+                    | Q(value__isnull=True, dont_know=False, choice__isnull=False)
+                ),
+                name="tally_one_kind",
             ),
-            models.UniqueConstraint(fields=["answer", "item"], name="item_answer_once"),
-        ]
-        indexes = [
-            models.Index(fields=["round", "item", "value", "dont_know", "choice"], name="item_answer_results"),
+            models.UniqueConstraint(
+                fields=["round", "item", "value", "dont_know", "choice", "channel", "shard"],
+                name="tally_key",
+                nulls_distinct=False,
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.item_id}: {self.value or self.choice_id or '?'}"
+        return f"{self.item_id}: {self.value or self.choice_id or self.channel} × {self.n}"
 
 
 class TextAnswer(models.Model):

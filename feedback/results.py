@@ -11,9 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Sum
 
-from .models import Answer, Channel, Item, ItemAnswer, ItemKind, Round, TextAnswer
+from .models import Channel, Item, ItemKind, Round, Tally, TextAnswer
 
 TWO = Decimal("0.01")
 
@@ -87,21 +88,26 @@ class RoundResults:
         return mean(sum(s.total for s in sections), sum(s.n for s in sections))
 
 
-def round_results(round_: Round, items: list[Item], *, shuffle: random.Random | None = None) -> RoundResults:
-    """Queries: the answer counts by channel; the item answers grouped by item and value; the texts
-    (only when the round shows)."""
-    counts = dict(Answer.objects.filter(round=round_).values_list("channel").annotate(n=Count("pk")).order_by())
-    answers = sum(counts.values())
-    shown = answers >= round_.threshold
+TEXTS_SHOWN = 100  # comments listed per question on the page; the exports have them all
+
+
+def round_results(round_: Round, items: list[Item], *, texts: int | None = TEXTS_SHOWN, shuffle=None) -> RoundResults:
+    """Queries: the round's tallies summed by item and value (a few dozen rows however many answered);
+    the texts, a random sample of at most `texts` per question (all when None), only when the round
+    shows."""
     results = {item.pk: ItemResult(item) for item in items}
+    counts: dict[str, int] = defaultdict(int)
     choice_counts: dict[int, dict[int, int]] = defaultdict(dict)
     grouped = (
-        ItemAnswer.objects.filter(round=round_)
-        .values_list("item_id", "value", "dont_know", "choice_id")
-        .annotate(n=Count("pk"))
+        Tally.objects.filter(round=round_)
+        .values_list("item_id", "value", "dont_know", "choice_id", "channel")
+        .annotate(total=Sum("n"))
         .order_by()
     )
-    for item_id, value, dont_know, choice_id, n in grouped:
+    for item_id, value, dont_know, choice_id, channel, n in grouped:
+        if item_id is None:
+            counts[channel] += n
+            continue
         result = results.get(item_id)
         if result is None:
             continue
@@ -113,16 +119,15 @@ def round_results(round_: Round, items: list[Item], *, shuffle: random.Random | 
         else:
             result.distribution[value - 1] += n
             result.n += n
+    answers = sum(counts.values())
+    shown = answers >= round_.threshold
     if shown:
-        texts = defaultdict(list)
-        for item_id, text in TextAnswer.objects.filter(round=round_).values_list("item_id", "text"):
-            texts[item_id].append(text)
-        for item_id, listed in texts.items():
+        for item_id, listed, total in text_sample(round_, texts):
             if item_id in results:
                 # Shuffled: stored order (insert order) would pair a comment with its neighbours in time.
                 (shuffle or random.SystemRandom()).shuffle(listed)
                 results[item_id].texts = listed
-                results[item_id].n = len(listed)
+                results[item_id].n = total
     for result in results.values():
         if result.item.kind == ItemKind.CHOICE:
             result.choices = [
@@ -134,6 +139,23 @@ def round_results(round_: Round, items: list[Item], *, shuffle: random.Random | 
             result.distribution, result.choices, result.texts = [0] * 5, [], []
             result.dont_know = 0 if not shown else result.dont_know
     return RoundResults(round_, answers, counts.get(Channel.PAPER, 0), list(results.values()), shown)
+
+
+# (item id, a random sample of its texts, how many in all) per question of one round; %s: the round,
+# then the sample's size twice (NULL: all).
+TEXT_SAMPLE_SQL = f"""
+    SELECT item_id, array_agg(text), max(total) FROM (
+        SELECT item_id, text, count(*) OVER (PARTITION BY item_id) AS total,
+               row_number() OVER (PARTITION BY item_id ORDER BY random()) AS position
+        FROM "{TextAnswer._meta.db_table}" WHERE round_id = %s) sample
+    WHERE %s::int IS NULL OR position <= %s::int GROUP BY item_id"""  # noqa: S608 - the model's table
+
+
+def text_sample(round_: Round, limit: int | None) -> list[tuple[int, list[str], int]]:
+    """(item id, up to `limit` of its texts in random order, how many there are in all) per question."""
+    with connection.cursor() as cursor:
+        cursor.execute(TEXT_SAMPLE_SQL, [round_.pk, limit, limit])
+        return [(item_id, list(listed), total) for item_id, listed, total in cursor.fetchall()]
 
 
 @dataclass
@@ -159,21 +181,24 @@ def series_sections(points: list[TrendPoint]) -> list[Section]:
 
 def series_trend(rounds: list[Round]) -> tuple[list[tuple[str, str]], list[TrendPoint]]:
     """The scale items of a series' rounds by key (the same question across form versions), and each
-    round's means. Queries: answer counts of all rounds; their item answers grouped; the items."""
+    round's means. Queries: the rounds' tallies summed; their scale items."""
     ids = [r.pk for r in rounds]
-    answer_counts = dict(Answer.objects.filter(round__in=ids).values_list("round").annotate(n=Count("pk")).order_by())
     items = {
         item.pk: item
         for item in Item.objects.filter(version__rounds__in=ids, kind=ItemKind.SCALE).distinct().order_by("order", "pk")
     }
+    answer_counts: dict[int, int] = defaultdict(int)
     sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     rows = (
-        ItemAnswer.objects.filter(round__in=ids, value__isnull=False)
+        Tally.objects.filter(round__in=ids, dont_know=False, choice__isnull=True)
         .values_list("round_id", "item_id", "value")
-        .annotate(n=Count("pk"))
+        .annotate(total=Sum("n"))
         .order_by()
     )
     for round_id, item_id, value, n in rows:
+        if item_id is None:
+            answer_counts[round_id] += n
+            continue
         item = items.get(item_id)
         if item is not None:
             entry = sums[(round_id, item.key)]

@@ -7,8 +7,9 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -46,6 +47,37 @@ def remember_answered(response, request, round_: Round) -> None:
     )
 
 
+# The participant's form, per process: a version's questions and the unbound form's HTML per language,
+# keyed by (version, changed_at) so that an admin's edit shows at once (feedback.signals). The form
+# page is the one every participant opens: read and render once, not per request (make bench).
+_items: dict[tuple, list] = {}
+_questions: dict[tuple, str] = {}
+CACHED_FORMS = 100
+
+
+def form_items(version) -> list:
+    key = (version.pk, version.changed_at)
+    items = _items.get(key)
+    if items is None:
+        items = items_of(version)
+        if len(_items) >= CACHED_FORMS:
+            _items.clear()
+        _items[key] = items
+    return items
+
+
+def questions_html(request, version, items) -> str:
+    """The unbound form's questions, rendered once per version and language."""
+    key = (version.pk, version.changed_at, translation.get_language())
+    html = _questions.get(key)
+    if html is None:
+        html = render_to_string("feedback/_questions.html", {"form": AnswerForm(items=items)}, request)
+        if len(_questions) >= CACHED_FORMS:
+            _questions.clear()
+        _questions[key] = html
+    return html
+
+
 def normalise_code(code: str) -> str:
     """What was typed from a slide: any case, spaces or a dash in the middle."""
     return "".join(ch for ch in code.upper() if ch.isalnum())
@@ -69,7 +101,7 @@ def answer(request, code):
     normal = normalise_code(code)
     if normal != code:
         return redirect("feedback:answer", code=normal) if normal else redirect("feedback:start")
-    round_ = Round.objects.select_related("version").filter(code=code).first()
+    round_ = Round.objects.select_related("version").filter(code=code).order_by().first()
     if round_ is None:
         form = CodeForm(initial={"code": code})
         form.errors["code"] = form.error_class([_("No feedback form has this code. Check the code and try again.")])
@@ -79,8 +111,8 @@ def answer(request, code):
         return render(request, "feedback/answer_closed.html", {"round": round_, "state": state})
     if round_.pk in answered_rounds(request) and request.method != "POST":
         return render(request, "feedback/answer_thanks.html", {"round": round_, "again": True})
-    items = items_of(round_.version)
-    too_big = False
+    items = form_items(round_.version)
+    too_big, questions = False, ""
     if request.method == "POST":
         try:
             data = request.POST
@@ -99,7 +131,8 @@ def answer(request, code):
         form.data["token"] = issue_token(round_)
     else:
         form = AnswerForm(items=items, initial={"token": issue_token(round_)})
-    context = {"round": round_, "form": form, "too_big": too_big}
+        questions = questions_html(request, round_.version, items)
+    context = {"round": round_, "form": form, "too_big": too_big, "questions": questions}
     return render(request, "feedback/answer_form.html", context, status=400 if form.errors or too_big else 200)
 
 
@@ -151,7 +184,7 @@ def round_export(request, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     round_ = visible_round(request, pk)
-    results = round_results(round_, items_of(round_.version))
+    results = round_results(round_, items_of(round_.version), texts=None)  # every comment
     name = f"palaute-{round_.code}-{timezone.localdate(round_.opens_at).isoformat()}"
     if fmt == "csv":
         response = HttpResponse(exports.results_csv(results), content_type="text/csv; charset=utf-8")

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db.models import Sum
 from django.urls import reverse
 
-from feedback.models import Answer, Channel, ItemAnswer, ItemKind, Receipt, TextAnswer
+from feedback.models import Answer, Channel, ItemKind, Receipt, Tally, TextAnswer
 from feedback.services import issue_token
 from feedback.views import ANSWERED_COOKIE
 from tests.factories import RoundFactory
@@ -64,7 +65,12 @@ def test_an_answer_is_stored_once_with_its_items_and_text_apart(client, round_):
     assert response.url == reverse("feedback:thanks", args=[round_.code])
     answer = Answer.objects.get(round=round_)
     assert answer.channel == Channel.ONLINE
-    assert ItemAnswer.objects.filter(answer=answer).count() == len(items(round_, ItemKind.SCALE))
+    scale = items(round_, ItemKind.SCALE)
+    # Each star answer is added to its tally; the answer itself to the channel's.
+    assert set(Tally.objects.filter(round=round_, item__isnull=False).values_list("item_id", "value", "n")) == {
+        (item.pk, 4, 1) for item in scale
+    }
+    assert Tally.objects.filter(round=round_, item=None).values_list("channel", "n").get() == (Channel.ONLINE, 1)
     assert list(TextAnswer.objects.filter(round=round_).values_list("text", flat=True)) == ["Hyvä kerta, kiitos!"]
 
 
@@ -76,6 +82,7 @@ def test_a_double_submit_stores_one_answer(client, round_):
     assert first.status_code == second.status_code == 302
     assert Answer.objects.filter(round=round_).count() == 1
     assert Receipt.objects.count() == 1
+    assert Tally.objects.filter(round=round_).aggregate(n=Sum("n"))["n"] == 1 + len(items(round_, ItemKind.SCALE))
 
 
 def test_the_device_that_answered_is_thanked_instead_of_asked_again(client, round_):
@@ -98,8 +105,9 @@ def test_a_stored_answer_has_no_identifying_column_and_only_a_date():
     names = {field.name for field in Answer._meta.get_fields() if field.concrete}
     assert names == {"id", "round", "answered_on", "channel"}
     assert Answer._meta.get_field("answered_on").get_internal_type() == "DateField"
-    item_columns = {field.name for field in ItemAnswer._meta.get_fields() if field.concrete}
-    assert item_columns == {"id", "answer", "round", "item", "value", "dont_know", "choice"}
+    # Stars and choices are counts per round, item and value, not rows of a person's answers.
+    tally_columns = {field.name for field in Tally._meta.get_fields() if field.concrete}
+    assert tally_columns == {"id", "round", "item", "value", "dont_know", "choice", "channel", "shard", "n"}
     text_columns = {field.name for field in TextAnswer._meta.get_fields() if field.concrete}
     assert text_columns == {"id", "round", "item", "text", "answered_on"}  # no link to the answer
     assert {field.name for field in Receipt._meta.get_fields() if field.concrete} == {"token_hash", "round"}
@@ -201,11 +209,28 @@ def test_an_unknown_code_gets_a_clear_message(client, code):
 
 
 def test_the_answer_page_reads_few_queries(client, round_, django_assert_num_queries):
-    # The round with its version; its items; their choices.
+    from feedback import views
+
+    views._items.clear()
+    views._questions.clear()
+    # The round with its version; its items; their choices (then kept per process by version).
     with django_assert_num_queries(3):
         assert client.get(reverse("feedback:answer", args=[round_.code])).status_code == 200
-    # The round; its items and choices; then in one transaction (a savepoint in a test) the receipt,
-    # the answer, the item answers and the text answers.
+    # The round with its version only: the questions and their HTML come from the process's cache.
+    with django_assert_num_queries(1):
+        assert client.get(reverse("feedback:answer", args=[round_.code])).status_code == 200
+    # The round; then one statement with the receipt, the answer, the tallies and the texts.
     data = filled(round_)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(2):
         assert post(client, round_, data).status_code == 302
+
+
+def test_an_edited_question_shows_at_once_on_the_cached_form(client, round_):
+    client.cookies["kp_language"] = "fi"
+    url = reverse("feedback:answer", args=[round_.code])
+    assert "Millainen fiilis" in client.get(url).content.decode()
+    mood = items(round_)[0]
+    mood.text_fi = "Miltä sinusta tuntui tänään?"
+    mood.save()
+    page = client.get(url).content.decode()
+    assert "Miltä sinusta tuntui tänään?" in page and "Millainen fiilis" not in page

@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +45,7 @@ from accounts.models import User
 from demo import expert_bench, feedback_bench
 from experts.models import ExpertProfile
 from experts.views.search import CappedPaginator
-from feedback.models import ItemAnswer, TextAnswer
+from feedback.models import Tally, TextAnswer
 from notifications.models import Notification, Status
 from notifications.services import sweep_due_notifications
 from notifications.tasks import send_notification_task
@@ -206,9 +207,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         feedback_bench.add_answers(round_, answers)
         feedback_bench.settle()
-        items = ItemAnswer.objects.filter(round=round_).count()
+        items = Tally.objects.filter(round=round_, item__isnull=False).aggregate(n=Sum("n"))["n"] or 0
         write(
-            f"  results page at {answers:,} answers ({items:,} item answers, "
+            f"  results page at {answers:,} answers ({items:,} item answers in the tallies, "
             f"{TextAnswer.objects.filter(round=round_).count():,} comments) made in {time.monotonic() - started:.1f} s"
         )
         client = feedback_bench.signed_in_client(user, sessions)
