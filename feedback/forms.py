@@ -87,6 +87,41 @@ class AnswerForm(forms.Form):
         return [(item, self[f"item_{item.pk}"]) for item in self.items]
 
 
+def quick_filled(data, items: list[Item]) -> Filled | None:
+    """What AnswerForm(data).filled() gives for a plainly valid answer, without building the form: a
+    participant's POST is the page every round receives most (make bench). None whenever anything is
+    off (a required item missing, a value out of range, a NUL byte, too long a text, nothing answered):
+    then the view builds AnswerForm, which decides and words the errors. So this only ever accepts what
+    the form accepts (tests/feedback/test_answering.py compares the two)."""
+    token = data.get("token", "").strip()
+    if not token or len(token) > 200:
+        return None
+    filled = Filled()
+    for item in items:
+        value = data.get(f"item_{item.pk}", "")
+        if item.kind == ItemKind.TEXT:
+            value = value.strip()
+            if len(value) > TEXT_MAX or "\x00" in value:
+                return None
+            if value:
+                filled.texts[item.pk] = value
+        elif value == "":
+            pass
+        elif item.kind == ItemKind.CHOICE:
+            if value not in {str(choice.pk) for choice in item.choices.all()}:
+                return None
+            filled.choices[item.pk] = int(value)
+        elif value in STARS:
+            filled.values[item.pk] = int(value)
+        elif value == DONT_KNOW and item.allow_dont_know:
+            filled.dont_know.add(item.pk)
+        else:
+            return None
+        if item.required and value == "":
+            return None
+    return None if filled.is_empty() else filled
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=20, min_length=1)
 

@@ -129,12 +129,18 @@ def issue_token(round_: Round) -> str:
     return signing.Signer(salt=TOKEN_SALT).sign(f"{round_.pk}.{secrets.token_urlsafe(16)}")
 
 
-def token_is_valid(round_: Round, token: str) -> bool:
+def token_round(token: str) -> int | None:
+    """The round a one-time token was issued for, if its signature holds."""
     try:
         value = signing.Signer(salt=TOKEN_SALT).unsign(token)
     except signing.BadSignature:
-        return False
-    return value.split(".", 1)[0] == str(round_.pk)
+        return None
+    pk = value.split(".", 1)[0]
+    return int(pk) if pk.isdigit() else None
+
+
+def token_is_valid(round_: Round, token: str) -> bool:
+    return token_round(token) == round_.pk
 
 
 @dataclass
@@ -151,11 +157,13 @@ class Filled:
 
 
 def submit_answer(*, round_: Round, filled: Filled, token: str, channel: str = Channel.ONLINE) -> bool:
-    """Store one answer; False when this form (its token) was sent already: a double submit, a reload
-    after sending, two taps. One statement, so one transaction and one round trip (make bench): the
-    receipt gates the rest, the answer row keeps the date and channel, the stars and choices are added
-    to the round's tallies, and the texts are stored on their own. A second submit of the same form
-    waits on the receipt's unique key for the first to commit, then inserts nothing."""
+    """Store one answer; False when this form (its token) was sent already (a double submit, a reload
+    after sending, two taps) or the round is not open (paper forms are typed in at any time).
+
+    One statement, so one transaction and one round trip (make bench): the receipt gates the rest, the
+    answer row keeps the date and channel, the stars and choices are added to the round's tallies, and
+    the texts are stored on their own. A second submit of the same form waits on the receipt's unique
+    key for the first to commit, then inserts nothing."""
     keys = sorted(
         [(item, value, False, None) for item, value in filled.values.items()]
         + [(item, None, True, None) for item in filled.dont_know]
@@ -185,12 +193,14 @@ def submit_answer(*, round_: Round, filled: Filled, token: str, channel: str = C
 
 
 def _submit_sql() -> str:
-    tables = {model.__name__: model._meta.db_table for model in (Receipt, Answer, Tally, TextAnswer)}
+    tables = {model.__name__: model._meta.db_table for model in (Receipt, Answer, Tally, TextAnswer, Round)}
     # Rows are added in one order (the ORDINALITY), so two answers to the same shard lock their tally
     # rows in the same order and cannot deadlock.
     return f"""
     WITH receipt AS (
-        INSERT INTO "{tables["Receipt"]}" (token_hash, round_id) VALUES (%(digest)s, %(round)s)
+        INSERT INTO "{tables["Receipt"]}" (token_hash, round_id)
+        SELECT %(digest)s, id FROM "{tables["Round"]}"
+        WHERE id = %(round)s AND (%(channel)s = 'paper' OR opens_at <= now() AND closes_at > now())
         ON CONFLICT (token_hash) DO NOTHING RETURNING round_id
     ), answer AS (
         INSERT INTO "{tables["Answer"]}" (round_id, answered_on, channel)

@@ -1,11 +1,17 @@
 """Participants answer with a short code and no account; staff start rounds and read their results."""
 
+import time
+from datetime import datetime
+from typing import NamedTuple
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig
+from django.db import connection
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,10 +21,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from . import exports, targets
-from .forms import AnswerForm, CodeForm, RoundForm, RoundTimesForm, default_times
-from .models import CODE_ALPHABET, Channel, Round, Series, is_feedback_admin
+from .forms import AnswerForm, CodeForm, RoundForm, RoundTimesForm, default_times, quick_filled
+from .models import CODE_ALPHABET, Channel, FormVersion, Round, Series, is_feedback_admin
 from .results import round_results, series_sections, series_trend
-from .services import change_round_times, create_round, issue_token, items_of, submit_answer, token_is_valid
+from .services import (
+    change_round_times,
+    create_round,
+    issue_token,
+    items_of,
+    submit_answer,
+    token_is_valid,
+    token_round,
+)
 
 # The device's memory of the rounds it has answered: a signed cookie, not a record on the server.
 ANSWERED_COOKIE = "kp_feedback"
@@ -56,10 +70,19 @@ CACHED_FORMS = 100
 
 
 def form_items(version) -> list:
-    key = (version.pk, version.changed_at)
+    return form_items_of(version.pk, version.changed_at, version)
+
+
+def form_items_of(found_or_id, changed_at=None, version=None) -> list:
+    """A version's questions, read once per process and version state (by id and changed_at)."""
+    if isinstance(found_or_id, Found):
+        version_id, changed_at = found_or_id.version_id, found_or_id.changed_at
+    else:
+        version_id = found_or_id
+    key = (version_id, changed_at)
     items = _items.get(key)
     if items is None:
-        items = items_of(version)
+        items = items_of(version or FormVersion.objects.get(pk=version_id))
         if len(_items) >= CACHED_FORMS:
             _items.clear()
         _items[key] = items
@@ -94,6 +117,116 @@ def start(request):
     return render(request, "feedback/start.html", {"form": form}, status=404 if form.errors else 200)
 
 
+class Found(NamedTuple):
+    """What every participant's request reads of a round: one plain statement, no ORM (make bench)."""
+
+    pk: int
+    code: str
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    version_id: int
+    changed_at: datetime
+
+    def state(self) -> str:
+        return Round.state(self)  # the same rule as the model's
+
+
+ROUND_SQL = f"""SELECT r.id, r.code, r.title, r.opens_at, r.closes_at, r.version_id, v.changed_at
+    FROM "{Round._meta.db_table}" r JOIN "{FormVersion._meta.db_table}" v ON v.id = r.version_id
+    WHERE r.code = %s"""  # noqa: S608 - the models' tables
+
+
+def find_round(code: str) -> Found | None:
+    with connection.cursor() as cursor:
+        cursor.execute(ROUND_SQL, [code])
+        row = cursor.fetchone()
+    return Found(*row) if row else None
+
+
+def full_round(found: Found) -> Round:
+    return Round.objects.select_related("version").get(pk=found.pk)
+
+
+# The unbound form page per round, language and path, with stand-ins for the two per-request values:
+# the form's one-time token and the language switch's CSRF token. Only for an anonymous visitor with
+# no message waiting, whose page has nothing else of their own.
+_pages: dict[tuple, str] = {}
+TOKEN_MARK, CSRF_MARK = "kp-one-time-token-here", "kp-csrf-token-here"
+
+
+def form_page(request, found: Found) -> str | None:
+    if request.user.is_authenticated or "messages" in request.COOKIES:
+        return None
+    key = (
+        found.pk,
+        found.title,
+        found.version_id,
+        found.changed_at,
+        translation.get_language(),
+        request.get_full_path(),
+    )
+    page = _pages.get(key)
+    if page is None:
+        round_ = full_round(found)
+        items = form_items(round_.version)
+        context = {
+            "round": round_,
+            "form": AnswerForm(items=items, initial={"token": TOKEN_MARK}),
+            "questions": questions_html(request, round_.version, items),
+            "csrf_token": CSRF_MARK,
+        }
+        page = render_to_string("feedback/answer_form.html", context, request)
+        if len(_pages) >= CACHED_FORMS:
+            _pages.clear()
+        _pages[key] = page
+    return page.replace(TOKEN_MARK, issue_token(found)).replace(CSRF_MARK, get_token(request))
+
+
+# Rounds that answers arrived for lately, by id: a participant's POST names its round in its signed token,
+# so a plain answer is stored without reading the round first. Whether the round is open is checked by
+# the answer's own statement (services.submit_answer), so a round closed meanwhile still takes nothing.
+_recent: dict[int, tuple[float, Found]] = {}
+RECENT_SECONDS = 5.0
+
+
+def recent_round(pk: int, code: str) -> Found | None:
+    now = time.monotonic()
+    kept = _recent.get(pk)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    found = find_round(code)
+    if found is not None and found.pk == pk:
+        if len(_recent) >= CACHED_FORMS:
+            _recent.clear()
+        _recent[pk] = (now + RECENT_SECONDS, found)
+    return found
+
+
+def quick_answer(request, code: str):
+    """A plainly valid answer, stored in one statement (the bench's POST); None: take the long way."""
+    try:
+        data = request.POST
+    except RequestDataTooBig:
+        request.feedback_too_big = True  # the stream is spent: the long way must not read it again
+        return None
+    token = data.get("token", "").strip()
+    pk = token_round(token)
+    found = recent_round(pk, code) if pk is not None else None
+    if found is None or found.pk != pk or found.code != code:
+        return None
+    filled = quick_filled(data, form_items_of(found))
+    if filled is None or not submit_answer(round_=found, filled=filled, token=token):
+        return None  # the form decides and words what was wrong; a repeat or a closed round is told so
+    return thank(request, found)
+
+
+def thank(request, found: Found):
+    response = HttpResponseRedirect(f"{request.path}kiitos/")  # feedback:thanks, without resolving it
+    remember_answered(response, request, found)
+    return response
+
+
 @csrf_exempt  # anonymous and without a session: the form's one-time token guards against replays
 @never_cache
 def answer(request, code):
@@ -101,36 +234,53 @@ def answer(request, code):
     normal = normalise_code(code)
     if normal != code:
         return redirect("feedback:answer", code=normal) if normal else redirect("feedback:start")
-    round_ = Round.objects.select_related("version").filter(code=code).order_by().first()
-    if round_ is None:
+    if request.method == "POST":
+        response = quick_answer(request, code)
+        if response is not None:
+            return response
+    found = find_round(code)
+    if found is None:
         form = CodeForm(initial={"code": code})
         form.errors["code"] = form.error_class([_("No feedback form has this code. Check the code and try again.")])
         return render(request, "feedback/start.html", {"form": form}, status=404)
-    state = round_.state()
+    state = found.state()
     if state != "open":
-        return render(request, "feedback/answer_closed.html", {"round": round_, "state": state})
-    if round_.pk in answered_rounds(request) and request.method != "POST":
-        return render(request, "feedback/answer_thanks.html", {"round": round_, "again": True})
-    items = form_items(round_.version)
+        return render(request, "feedback/answer_closed.html", {"round": full_round(found), "state": state})
+    if request.method != "POST":
+        if found.pk in answered_rounds(request):
+            return render(request, "feedback/answer_thanks.html", {"round": full_round(found), "again": True})
+        page = form_page(request, found)
+        if page is not None:
+            return HttpResponse(page)
+    return answer_form(request, found)
+
+
+def answer_form(request, found: Found):
+    """The form bound to what was sent (stored, or shown again with its errors), or rendered afresh."""
+    round_ = full_round(found) if request.method != "POST" else found
+    items = form_items_of(found)
     too_big, questions = False, ""
     if request.method == "POST":
         try:
-            data = request.POST
+            data = None if getattr(request, "feedback_too_big", False) else request.POST
         except RequestDataTooBig:
-            data, too_big = None, True
+            data = None
+        too_big = data is None
         form = AnswerForm(data, items=items)
         if data is not None and form.is_valid():
             token = form.cleaned_data["token"]
-            if token_is_valid(round_, token):
-                submit_answer(round_=round_, filled=form.filled(), token=token)
-                response = redirect("feedback:thanks", code=code)
-                remember_answered(response, request, round_)
-                return response
+            if token_is_valid(found, token):
+                # False: sent already (two taps), or the round closed this very moment; either way the
+                # participant is thanked for the answer that did arrive, or told it has closed.
+                if submit_answer(round_=found, filled=form.filled(), token=token) or found.state() == "open":
+                    return thank(request, found)
+                return render(request, "feedback/answer_closed.html", {"round": full_round(found), "state": "closed"})
             form.add_error(None, _("This form is out of date. Your answers are still here: send them again."))
         form.data = form.data.copy() if data is not None else {}
-        form.data["token"] = issue_token(round_)
+        form.data["token"] = issue_token(found)
+        round_ = full_round(found)
     else:
-        form = AnswerForm(items=items, initial={"token": issue_token(round_)})
+        form = AnswerForm(items=items, initial={"token": issue_token(found)})
         questions = questions_html(request, round_.version, items)
     context = {"round": round_, "form": form, "too_big": too_big, "questions": questions}
     return render(request, "feedback/answer_form.html", context, status=400 if form.errors or too_big else 200)

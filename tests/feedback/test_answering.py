@@ -213,10 +213,12 @@ def test_the_answer_page_reads_few_queries(client, round_, django_assert_num_que
 
     views._items.clear()
     views._questions.clear()
-    # The round with its version; its items; their choices (then kept per process by version).
-    with django_assert_num_queries(3):
+    views._pages.clear()
+    # The round's code, times and version (one plain statement); then, rendering the page once for the
+    # process: the round with its version, its items and their choices.
+    with django_assert_num_queries(4):
         assert client.get(reverse("feedback:answer", args=[round_.code])).status_code == 200
-    # The round with its version only: the questions and their HTML come from the process's cache.
+    # The round's code, times and version only: the page comes from the process's cache.
     with django_assert_num_queries(1):
         assert client.get(reverse("feedback:answer", args=[round_.code])).status_code == 200
     # The round; then one statement with the receipt, the answer, the tallies and the texts.
@@ -234,3 +236,71 @@ def test_an_edited_question_shows_at_once_on_the_cached_form(client, round_):
     mood.save()
     page = client.get(url).content.decode()
     assert "Miltä sinusta tuntui tänään?" in page and "Millainen fiilis" not in page
+
+
+def staff_form_items():
+    from tests.factories import seeded_form
+
+    return list(seeded_form("staff").items.prefetch_related("choices").order_by("order"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"stars": "5"},
+        {"stars": "x"},
+        {"stars": "6"},
+        {"stars": " 3"},
+        {"stars": ""},
+        {"choice": "first"},
+        {"choice": "0first"},
+        {"choice": "999999"},
+        {"text": "  hyvä  "},
+        {"text": "a\x00b"},
+        {"text": "c" * 4000},
+        {"text": " " + "c" * 4000 + " "},
+        {"text": "c" * 4001},
+        {"token": ""},
+        {"token": "t" * 201},
+        {"nothing": True},
+    ],
+)
+def test_the_quick_check_accepts_only_what_the_form_accepts(change):
+    from django.http import QueryDict
+
+    from feedback.forms import AnswerForm, quick_filled
+
+    items = staff_form_items()
+    scale = [item for item in items if item.kind == ItemKind.SCALE]
+    choice = next(item for item in items if item.kind == ItemKind.CHOICE)
+    text = next(item for item in items if item.kind == ItemKind.TEXT)
+    data = QueryDict(mutable=True)
+    data["token"] = change.get("token", "1.abc:def")
+    if not change.get("nothing"):
+        data[f"item_{scale[0].pk}"] = change.get("stars", "4")
+        data[f"item_{scale[1].pk}"] = "2"
+        first = str(choice.choices.first().pk)
+        wanted = change.get("choice", "first")
+        data[f"item_{choice.pk}"] = {"first": first, "0first": "0" + first}.get(wanted, wanted)
+        data[f"item_{text.pk}"] = change.get("text", "Kiitos")
+    quick = quick_filled(data, items)
+    form = AnswerForm(data, items=items)
+    if change in ({}, {"stars": "x"}, {"text": "  hyvä  "}, {"text": "c" * 4000}):
+        assert quick is not None  # a plain answer takes the quick way
+    if quick is not None:
+        assert form.is_valid(), form.errors
+        assert quick == form.filled()
+    elif change in ({"stars": "6"}, {"text": "a\x00b"}, {"text": "c" * 4001}, {"token": ""}, {"nothing": True}):
+        assert not form.is_valid()
+
+
+def test_an_answer_sent_after_the_round_closed_is_not_stored(client, round_):
+    client.cookies["kp_language"] = "en"
+    data = filled(round_)
+    post(client, round_, filled(round_))  # the round is now among the process's recent ones
+    round_.closes_at = round_.opens_at + timedelta(minutes=1)
+    round_.save(update_fields=["closes_at"])
+    response = post(client, round_, data)
+    assert b"has closed" in response.content
+    assert Answer.objects.filter(round=round_).count() == 1
