@@ -282,7 +282,7 @@ class Answer(models.Model):
         return f"{self.round} {self.answered_on}"
 
 
-TALLY_SHARDS = 4  # concurrent answers to one round add to different rows (services.submit_answer)
+TALLY_SHARDS = 16  # concurrent answers to one round add to different rows (services.submit_answer)
 
 
 class Tally(models.Model):

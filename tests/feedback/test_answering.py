@@ -304,3 +304,10 @@ def test_an_answer_sent_after_the_round_closed_is_not_stored(client, round_):
     response = post(client, round_, data)
     assert b"has closed" in response.content
     assert Answer.objects.filter(round=round_).count() == 1
+
+
+@pytest.mark.parametrize("cookie", ["", "12.13", "12.13:0000", "x:y", ":", "999999999999999999999:abc"])
+def test_a_forged_or_broken_answered_cookie_is_ignored(client, round_, cookie):
+    client.cookies[ANSWERED_COOKIE] = cookie.replace("12", str(round_.pk))
+    page = client.get(reverse("feedback:answer", args=[round_.code]))
+    assert page.status_code == 200 and b'type="radio"' in page.content
