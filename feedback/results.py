@@ -88,6 +88,12 @@ class RoundResults:
         return mean(sum(s.total for s in sections), sum(s.n for s in sections))
 
 
+def answer_counts(round_: Round) -> dict[str, int]:
+    """How many answered the round, by channel (the tallies' rows without an item)."""
+    rows = Tally.objects.filter(round=round_, item=None).values_list("channel").annotate(total=Sum("n")).order_by()
+    return dict(rows)
+
+
 TEXTS_SHOWN = 100  # comments listed per question on the page; the exports have them all
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from . import exports, targets
 from .forms import AnswerForm, CodeForm, RoundForm, RoundTimesForm, default_times, quick_filled
 from .models import CODE_ALPHABET, Channel, FormVersion, Round, Series, is_feedback_admin
-from .results import round_results, series_sections, series_trend
+from .results import answer_counts, round_results, series_sections, series_trend
 from .services import (
     change_round_times,
     create_round,
@@ -323,10 +323,31 @@ def index(request):
 def round_detail(request, pk):
     """Results of one round, with the anonymity rule applied (feedback.results)."""
     round_ = visible_round(request, pk)
-    results = round_results(round_, items_of(round_.version))
-    may_manage = Round.objects.manageable_by(request.user).filter(pk=pk).exists()
-    context = {"round": round_, "results": results, "may_manage": may_manage, "target_url": target_url(round_)}
+    counts = answer_counts(round_)
+    answers = sum(counts.values())
+    key = (round_.pk, answers, round_.threshold, round_.version.changed_at, translation.get_language())
+    html = _results.get(key)
+    if html is None:
+        results = round_results(round_, form_items(round_.version))
+        html = render_to_string("feedback/_results.html", {"results": results}, request)
+        if len(_results) >= CACHED_FORMS:
+            _results.clear()
+        _results[key] = html
+    context = {
+        "round": round_,
+        "results_html": html,
+        "answers": answers,
+        "paper": counts.get(Channel.PAPER, 0),
+        "may_manage": Round.objects.manageable_by(request.user).filter(pk=pk).exists(),
+        "target_url": target_url(round_),
+    }
     return render(request, "feedback/round_detail.html", context)
+
+
+# A round's rendered results per (round, answers, threshold, form, language): they change only when an
+# answer arrives, so each process renders them once per answer rather than once per look (make bench).
+# The comments' random order then holds until the next answer, still never the order they came in.
+_results: dict[tuple, str] = {}
 
 
 def target_url(round_: Round) -> str:

@@ -272,11 +272,21 @@ def test_results_and_list_read_a_fixed_number_of_queries(client, django_assert_n
     for stars in (3, 4, 5):
         answer(round_, stars, text="Hyvä")
     client.force_login(round_.owner)
-    # Session, the user (accounts.backends); the round if visible; its items; their choices; its tallies
-    # summed; the texts; may this user manage it; the target (for its link); then the first request's
-    # session renewal (savepoint, update, release).
-    with django_assert_num_queries(12):
+    from feedback import views
+
+    views._items.clear()
+    views._results.clear()
+    # Session, the user (accounts.backends); the round if visible; its answer counts; rendering the
+    # results once: its items, their choices, its tallies summed, the texts; may this user manage it;
+    # the target (for its link); then the first request's session renewal (savepoint, update, release).
+    with django_assert_num_queries(13):
         assert client.get(round_.get_absolute_url()).status_code == 200
+    # Again, with no new answer: the rendered results come from the process (no items, tallies, texts).
+    with django_assert_num_queries(6):
+        assert client.get(round_.get_absolute_url()).status_code == 200
+    answer(round_, 2)
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "n = 4" in page  # a new answer renders them anew
     for _n in range(3):
         RoundFactory(target=round_.target, owner=round_.owner)
     # Session, the user; the rounds with form, series and answer counts; the series.
