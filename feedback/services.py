@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from notifications.services import cancel_notifications, reschedule_notifications, schedule_notification
 
+from . import answer_connection
 from .models import TALLY_SHARDS, Answer, Channel, FormTemplate, FormVersion, Item, Receipt, Round, Tally, TextAnswer
 
 TOKEN_SALT = "kokemuspankki.feedback.answer"  # noqa: S105 - a signing salt, not a secret
@@ -186,16 +187,12 @@ def submit_answer(*, round_: Round, filled: Filled, token: str, channel: str = C
         "text_items": [item for item, _text in texts],
         "texts": [text for _item, text in texts],
     }
-    with connection.cursor() as cursor:
-        if settings.KP_FEEDBACK_ASYNC_COMMIT:
-            # The statement's own implicit transaction does not wait for its WAL to reach the disk:
-            # ~0.5 ms of a ~2 ms answer (make bench). PostgreSQL itself crashing could lose the answers
-            # of its last fraction of a second, never corrupt anything (README, Session feedback).
-            cursor.execute(ASYNC_COMMIT + SUBMIT_SQL, params)
-            cursor.nextset()
-        else:
+    if settings.KP_FEEDBACK_ASYNC_COMMIT and not connection.in_atomic_block:
+        (stored,) = answer_connection.execute(SUBMIT_SQL, params)
+    else:
+        with connection.cursor() as cursor:
             cursor.execute(SUBMIT_SQL, params)
-        (stored,) = cursor.fetchone()
+            (stored,) = cursor.fetchone()
     return stored == 1
 
 
@@ -232,7 +229,6 @@ def _submit_sql() -> str:
 
 
 SUBMIT_SQL = _submit_sql()
-ASYNC_COMMIT = "SET LOCAL synchronous_commit = off; "  # one round trip, scoped to the answer's transaction
 
 
 def items_of(version: FormVersion) -> list[Item]:

@@ -157,8 +157,9 @@ KP_BOOKING_REMINDERS = env.list("KP_BOOKING_REMINDERS", default=["48h", "2h"])
 # per round; 3 is the floor), and a round stays open this many days after its session by default.
 KP_FEEDBACK_THRESHOLD = max(env.int("KP_FEEDBACK_THRESHOLD", default=5), 3)
 KP_FEEDBACK_OPEN_DAYS = env.int("KP_FEEDBACK_OPEN_DAYS", default=7)
-# An anonymous answer's commit does not wait for the disk (synchronous_commit = off for that one
-# statement): a PostgreSQL crash could lose the last fraction of a second of answers. 0 to wait.
+# Anonymous answers go through a connection of their own (feedback/answer_connection.py), prepared and
+# committed without waiting for the disk: a PostgreSQL crash could lose the last fraction of a second
+# of answers. 0 writes them through Django's connection and waits.
 KP_FEEDBACK_ASYNC_COMMIT = env.bool("KP_FEEDBACK_ASYNC_COMMIT", default=True)
 # Uploaded profile photos: at most this many bytes; they are re-encoded to drop location metadata.
 KP_MAX_PHOTO_BYTES = env.int("KP_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Assignment
+from feedback import answer_connection
 from feedback.models import Answer, FormTemplate, Round, Tally
 from feedback.services import (
     FEW_ANSWERS_KIND,
@@ -172,6 +173,7 @@ def test_forty_participants_answering_at_once_are_all_stored_once():
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
+            answer_connection.close()  # outside a transaction, answers go through their own connection
             connection.close()
 
     threads = [threading.Thread(target=participant, args=(token,)) for token in tokens]
@@ -192,3 +194,24 @@ def test_the_poster_and_the_qr_file_carry_the_link(client):
     assert "<svg" in poster and round_.code in poster and "/p/" in poster
     response = client.get(reverse("feedback:qr", args=[round_.pk]))
     assert response["Content-Type"] == "image/svg+xml" and response.content.startswith(b"<?xml")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_outside_a_transaction_go_through_their_own_connection_and_survive_losing_it():
+    round_ = RoundFactory(version=seeded_form())
+    try:
+        assert answer_stars(round_, 4)
+        first = answer_connection._local.conn
+        assert first is not None and not first.closed
+        with first.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("off",)
+        first.close()  # as if the server had dropped it: the next answer reconnects
+        assert answer_stars(round_, 5)
+        assert answer_connection._local.conn is not first
+        assert Answer.objects.filter(round=round_).count() == 2
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)  # Django's own connection keeps waiting for the disk
+    finally:
+        answer_connection.close()
