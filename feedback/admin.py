@@ -78,6 +78,7 @@ class FormVersionAdmin(TranslationAdmin):
 
     list_display = ["template", "number", "created_at"]
     list_filter = ["template"]
+    search_fields = ["template__name", "intro"]
     inlines = [ItemInline]
 
     def has_change_permission(self, request, obj=None):
@@ -96,7 +97,7 @@ class FormVersionAdmin(TranslationAdmin):
             messages.info(
                 request,
                 _(
-                    "This version has answers, so its questions stay as they are. Use \u201cEdit the questions\u201d "
+                    "This version has answers, so its questions stay as they are. Use “Edit the questions” "
                     "on the form to make a new version."
                 ),
             )
@@ -109,6 +110,7 @@ class ItemAdmin(TranslationAdmin):
 
     list_display = ["text", "version", "kind", "order"]
     list_filter = ["kind", "version__template"]
+    search_fields = ["text", "key"]
     inlines = [ItemChoiceInline]
 
     def has_change_permission(self, request, obj=None):
@@ -120,9 +122,27 @@ class ItemAdmin(TranslationAdmin):
         return False  # reached from a version's page
 
 
+@admin.register(ItemChoice)
+class ItemChoiceAdmin(TranslationAdmin):
+    """Reached from its question's page."""
+
+    list_display = ["label", "item", "order"]
+    list_filter = ["item__version__template"]
+    search_fields = ["label"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.item.version.has_answers():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return False
+
+
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
     list_display = ["name", "owner", "created_at"]
+    list_filter = ["created_at"]
     search_fields = ["name"]
     autocomplete_fields = ["owner"]
 

@@ -100,7 +100,7 @@ class Item(models.Model):
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
     low_label = models.CharField(_("label of 1 star"), max_length=60, blank=True)
     high_label = models.CharField(_("label of 5 stars"), max_length=60, blank=True)
-    allow_dont_know = models.BooleanField(_("offer \u201cI cannot say\u201d"), default=False)
+    allow_dont_know = models.BooleanField(_("offer “I cannot say”"), default=False)
     required = models.BooleanField(_("required"), default=False)
 
     class Meta:

@@ -6,7 +6,7 @@ Search benchmark). Everything else stays in Django templates; a Django template 
 in through a template tag (experts/templatetags/search_fragments.py).
 
 Texts are translated by Django's own catalogues: `{{ _("Found by:") }}` (a msgid that `make
-messages` finds, as in a Django template), and `{{ _("Paused until %(date)s")|format(date=...) }}`
+messages` finds, as in a Django template), and `{{ _("On a pause, last day %(date)s")|format(date=...) }}`
 where a value goes in. Autoescaping is on (Django's backend sets it); Django's safe strings stay
 safe (they have `__html__`).
 """
