@@ -151,7 +151,7 @@ def run(port: int) -> int:
     manage(env, "load_demo")
     celery = [PYTHON, "-m", "celery", "-A", "kokemuspankki"]
     processes = {
-        "web": subprocess.Popen([PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}"], cwd=ROOT, env=env),
+        "web": subprocess.Popen([PYTHON, "scripts/devserver.py", f"127.0.0.1:{port}"], cwd=ROOT, env=env),
         "worker": subprocess.Popen([*celery, "worker", "-l", "INFO", "--concurrency", "2"], cwd=ROOT, env=env),
         # Exactly one beat: the pid file refuses a second one on this machine.
         "beat": subprocess.Popen(
