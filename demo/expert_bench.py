@@ -317,9 +317,9 @@ def measure(runs: int) -> dict[str, tuple[float, float, int]]:
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a bench account's, deleted after the run
 
 
-def bench_coordinator() -> User:
+def bench_coordinator(email: str = COORDINATOR_EMAIL) -> User:
     """A coordinator with TOTP set up (staff must have it: accounts.middleware), removed with the rest."""
-    user, made = User.objects.get_or_create(email=COORDINATOR_EMAIL, defaults={"is_active": True})
+    user, made = User.objects.get_or_create(email=email, defaults={"is_active": True})
     if made:
         assign_role(user=user, role=Role.COORDINATOR)
         TOTP.activate(user, TOTP_SECRET)

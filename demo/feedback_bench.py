@@ -33,7 +33,6 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
@@ -43,9 +42,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
-from accounts.roles import Role
-from accounts.services import assign_role
-from demo.expert_bench import BENCH_DOMAIN, REQUEST_SETTINGS, TOTP_SECRET
+from demo import expert_bench
+from demo.expert_bench import BENCH_DOMAIN, REQUEST_SETTINGS
 from feedback import services
 from feedback.models import Answer, FormKind, FormTemplate, ItemKind, Receipt, Round, Tally, TextAnswer
 from feedback.results import round_results
@@ -85,11 +83,7 @@ def uses_bench_database() -> None:
 
 def bench_coordinator() -> User:
     """A coordinator with TOTP (staff must have it: accounts.middleware), the owner of the bench rounds."""
-    user, made = User.objects.get_or_create(email=FEEDBACK_COORDINATOR_EMAIL, defaults={"is_active": True})
-    if made:
-        assign_role(user=user, role=Role.COORDINATOR)
-        TOTP.activate(user, TOTP_SECRET)
-    return user
+    return expert_bench.bench_coordinator(FEEDBACK_COORDINATOR_EMAIL)
 
 
 def participant_version():

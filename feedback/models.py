@@ -162,21 +162,14 @@ class RoundQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The rounds whose results `user` may read: their own, and those on targets the target's app
         lets them read (feedback.targets); an admin reads all. Never another expert's."""
-        from . import targets
-
-        if not user.is_authenticated:
-            return self.none()
-        if is_feedback_admin(user):
-            return self
-        condition = Q(owner=user)
-        for model in targets.registered_models():
-            readable = targets.kind_of(model).readable_by(user).values("pk")
-            condition |= Q(target_type=ContentType.objects.get_for_model(model), target_id__in=readable)
-        return self.filter(condition)
+        return self._by_target(user, "readable_by")
 
     def manageable_by(self, user):
         """The rounds `user` may change and type paper answers into: their own, or on a target they
         may manage."""
+        return self._by_target(user, "manageable_by")
+
+    def _by_target(self, user, rule: str):
         from . import targets
 
         if not user.is_authenticated:
@@ -185,8 +178,8 @@ class RoundQuerySet(models.QuerySet):
             return self
         condition = Q(owner=user)
         for model in targets.registered_models():
-            manageable = targets.kind_of(model).manageable_by(user).values("pk")
-            condition |= Q(target_type=ContentType.objects.get_for_model(model), target_id__in=manageable)
+            allowed = getattr(targets.kind_of(model), rule)(user).values("pk")
+            condition |= Q(target_type=ContentType.objects.get_for_model(model), target_id__in=allowed)
         return self.filter(condition)
 
     def on_target(self, target):
