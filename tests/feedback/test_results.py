@@ -344,3 +344,18 @@ def test_the_series_page_draws_the_rounds_that_show(client):
     page = client.get(series.get_absolute_url()).content.decode()
     assert page.count("<polyline") == 6  # a line per scale question over the two rounds
     assert page.count("<circle") >= 12
+
+
+def test_a_trainer_who_owns_a_round_reads_it_below_and_above_the_threshold(client):
+    trainer = UserFactory(role="trainer", mfa=True)
+    round_ = RoundFactory(threshold=3, owner=trainer)
+    client.force_login(trainer)
+    client.cookies["kp_language"] = "en"
+    answer(round_, 5)
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "Results show when at least 3 people have answered." in page and "Mean" not in page
+    answer(round_, 4)
+    answer(round_, 3)
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "Mean 4.0 of 5 (n = 3)" in page
+    assert round_.title in client.get(reverse("feedback:index")).content.decode()
