@@ -68,7 +68,8 @@ def test_make_run_serves_the_site_and_ctrl_c_stops_every_process(tmp_path):
         assert status == 200
         children = psutil.Process(run.pid).children(recursive=True)
         names = " ".join(" ".join(child.cmdline()) for child in children)
-        assert "runserver" in names and "worker" in names and "beat" in names
+        # The web server is runserver started through scripts/devserver.py (a longer listen queue).
+        assert "devserver.py" in names and "worker" in names and "beat" in names
         assert postgres_processes(tmp_path)
     finally:
         run.send_signal(signal.SIGINT)
@@ -173,3 +174,17 @@ def test_a_crashed_holder_does_not_keep_the_database_running(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert postgres_processes(tmp_path) == []
+
+
+def test_the_development_server_queues_a_burst_of_connections():
+    import importlib.util
+
+    from django.core.servers import basehttp
+
+    spec = importlib.util.spec_from_file_location("devserver", ROOT / "scripts" / "devserver.py")
+    before = basehttp.WSGIServer.request_queue_size
+    try:
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))  # not __main__: sets, runs nothing
+        assert basehttp.WSGIServer.request_queue_size == 512 > before
+    finally:
+        basehttp.WSGIServer.request_queue_size = before
