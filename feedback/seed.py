@@ -7,7 +7,7 @@ keeps the forms after that; editing one that has answers makes a new version (se
 
 # (key, section, question, low label, high label, "I cannot say" offered): each text in fi, sv, en.
 LEARNING = ("Oppiminen", "Lärande", "Learning")
-TRAINING = ("Valmennus", "Utbildningen", "Training")
+TRAINING = ("Valmennus", "Utbildning", "Training")
 AGREE = (
     ("Täysin eri mieltä", "Helt av annan åsikt", "Strongly disagree"),
     ("Täysin samaa mieltä", "Helt av samma åsikt", "Strongly agree"),

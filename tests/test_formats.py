@@ -80,3 +80,15 @@ def test_a_booking_email_writes_the_time_as_the_language_does(coordinator, langu
     message = render_notification(notification)
     assert when in message.text
     assert when in message.html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language, shown",
+    [("fi", "ke 12.6.2030 klo 12.00"), ("sv", "ons 12.6.2030 kl. 12.00"), ("en", "Wed 12.6.2030 at 12:00")],
+)
+def test_an_assignment_time_on_pages_reads_as_each_language_writes_it(language, shown):
+    assignment = AssignmentFactory(starts_at=datetime.datetime(2030, 6, 12, 9, 0, tzinfo=datetime.UTC), hours=1.5)
+    with translation.override(language):
+        html = Template('{% include "bookings/_when.html" %}').render(Context({"assignment": assignment}))
+    assert shown in html.replace("</time>", "").replace('<time datetime="2030-06-12T12:00:00+03:00">', "")

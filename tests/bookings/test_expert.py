@@ -266,7 +266,7 @@ def test_the_booking_page_shows_the_details_in_finnish_time(signed_in, profile, 
     )
     booking = invite(assignment, profile, coordinator)
     page = signed_in.get(url("my_assignment", booking)).content.decode()
-    assert '<time datetime="2030-06-12T12:00:00+03:00">Wed 12.6.2030 12:00</time>' in page
+    assert '<time datetime="2030-06-12T12:00:00+03:00">Wed 12.6.2030 at 12:00</time>' in page
     assert '<time datetime="2030-06-12T14:00:00+03:00">14:00</time>' in page
     for text in [
         "Kaisa Yhteyshenkilö",
