@@ -128,7 +128,9 @@ class CodeForm(forms.Form):
 
 class RoundForm(forms.Form):
     template = forms.ModelChoiceField(
-        label=_("Form"), queryset=FormTemplate.objects.filter(is_active=True, versions__isnull=False).distinct()
+        label=_("Form"),
+        queryset=FormTemplate.objects.filter(is_active=True, versions__isnull=False).distinct(),
+        empty_label=None,  # a round always has a form; the participants' one is chosen first (the view)
     )
     title = forms.CharField(
         label=_("Name shown to participants"),

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import exports, targets
 from .forms import AnswerForm, CodeForm, RoundForm, RoundTimesForm, default_times, quick_filled
-from .models import CODE_ALPHABET, Channel, FormVersion, Round, Series, is_feedback_admin
+from .models import CODE_ALPHABET, Channel, FormKind, FormTemplate, FormVersion, Round, Series, is_feedback_admin
 from .results import answer_counts, round_results, series_sections, series_trend
 from .services import (
     change_round_times,
@@ -436,7 +436,12 @@ def round_create(request, type_id, object_id):
         target = get_object_or_404(kind.manageable_by(request.user), pk=object_id)
     start_at, end_at = kind.times(target)
     opens, closes = default_times(start_at, end_at)
-    initial = {"title": str(target), "opens_at": timezone.localtime(opens), "closes_at": timezone.localtime(closes)}
+    initial = {
+        "title": str(target),
+        "opens_at": timezone.localtime(opens),
+        "closes_at": timezone.localtime(closes),
+        "template": FormTemplate.objects.filter(kind=FormKind.PARTICIPANT, is_active=True).order_by("pk").first(),
+    }
     form = RoundForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

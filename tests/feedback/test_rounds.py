@@ -1,6 +1,7 @@
 """Starting a round on an assignment, its messages through the outbox, form versions, and 40 participants
 answering at the same moment."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -41,6 +42,10 @@ def test_a_coordinator_starts_a_round_from_the_assignment_page(client, coordinat
     assert create_url(assignment) in page
     form = client.get(create_url(assignment))
     assert form.context["form"].initial["title"] == assignment.title
+    # The participants' form is chosen already: the select has no empty choice to trip over.
+    assert form.context["form"].initial["template"] == FormTemplate.objects.get(kind="participant")
+    select = re.search(r'<select name="template".*?</select>', form.content.decode(), re.S).group(0)
+    assert "---------" not in select and "selected" in select
     template = FormTemplate.objects.get(kind="participant")
     opens = timezone.localtime().replace(second=0, microsecond=0)
     response = client.post(
