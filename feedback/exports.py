@@ -5,7 +5,6 @@ import io
 from decimal import Decimal
 
 import segno
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -132,7 +131,3 @@ def trend_chart(keys: list[tuple[str, str]], points: list[TrendPoint]) -> SafeSt
         labels,
         mark_safe("".join(lines)),  # noqa: S308 - each part made by format_html above
     )
-
-
-def format_mean(value: Decimal | None) -> str:
-    return number_format(value, 1) if value is not None else "–"

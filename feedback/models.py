@@ -155,10 +155,6 @@ def new_code() -> str:
 
 
 class RoundQuerySet(models.QuerySet):
-    def open_now(self):
-        now = timezone.now()
-        return self.filter(opens_at__lte=now, closes_at__gt=now)
-
     def visible_to(self, user):
         """The rounds whose results `user` may read: their own, and those on targets the target's app
         lets them read (feedback.targets); an admin reads all. Never another expert's."""
@@ -249,9 +245,6 @@ class Round(models.Model):
         if now < self.opens_at:
             return "future"
         return "open" if now < self.closes_at else "closed"
-
-    def is_open(self) -> bool:
-        return self.state() == "open"
 
 
 class Channel(models.TextChoices):

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from kokemuspankki.process_cache import ProcessCache
+
 from . import exports, targets
 from .forms import AnswerForm, CodeForm, RoundForm, RoundTimesForm, default_times, quick_filled
 from .models import CODE_ALPHABET, Channel, FormKind, FormTemplate, FormVersion, Round, Series, is_feedback_admin
@@ -69,41 +71,27 @@ def remember_answered(response, request, round_: Round) -> None:
 # The participant's form, per process: a version's questions and the unbound form's HTML per language,
 # keyed by (version, changed_at) so that an admin's edit shows at once (feedback.signals). The form
 # page is the one every participant opens: read and render once, not per request (make bench).
-_items: dict[tuple, list] = {}
-_questions: dict[tuple, str] = {}
-CACHED_FORMS = 100
+_items: ProcessCache[list] = ProcessCache()
+_questions: ProcessCache[str] = ProcessCache()
 
 
-def form_items(version) -> list:
-    return form_items_of(version.pk, version.changed_at, version)
-
-
-def form_items_of(found_or_id, changed_at=None, version=None) -> list:
+def form_items(version_id: int, changed_at: datetime, version=None) -> list:
     """A version's questions, read once per process and version state (by id and changed_at)."""
-    if isinstance(found_or_id, Found):
-        version_id, changed_at = found_or_id.version_id, found_or_id.changed_at
-    else:
-        version_id = found_or_id
-    key = (version_id, changed_at)
-    items = _items.get(key)
-    if items is None:
-        items = items_of(version or FormVersion.objects.get(pk=version_id))
-        if len(_items) >= CACHED_FORMS:
-            _items.clear()
-        _items[key] = items
-    return items
+    return _items.get_or_make(
+        (version_id, changed_at), lambda: items_of(version or FormVersion.objects.get(pk=version_id))
+    )
+
+
+def version_items(version) -> list:
+    return form_items(version.pk, version.changed_at, version)
 
 
 def questions_html(request, version, items) -> str:
     """The unbound form's questions, rendered once per version and language."""
-    key = (version.pk, version.changed_at, translation.get_language())
-    html = _questions.get(key)
-    if html is None:
-        html = render_to_string("feedback/_questions.html", {"form": AnswerForm(items=items)}, request)
-        if len(_questions) >= CACHED_FORMS:
-            _questions.clear()
-        _questions[key] = html
-    return html
+    return _questions.get_or_make(
+        (version.pk, version.changed_at, translation.get_language()),
+        lambda: render_to_string("feedback/_questions.html", {"form": AnswerForm(items=items)}, request),
+    )
 
 
 def normalise_code(code: str) -> str:
@@ -156,7 +144,7 @@ def full_round(found: Found) -> Round:
 # The unbound form page per round, language and path, with stand-ins for the two per-request values:
 # the form's one-time token and the language switch's CSRF token. Only for an anonymous visitor with
 # no message waiting, whose page has nothing else of their own.
-_pages: dict[tuple, str] = {}
+_pages: ProcessCache[str] = ProcessCache()
 TOKEN_MARK, CSRF_MARK = "kp-one-time-token-here", "kp-csrf-token-here"
 
 
@@ -174,24 +162,21 @@ def form_page(request, found: Found) -> str | None:
     page = _pages.get(key)
     if page is None:
         round_ = full_round(found)
-        items = form_items(round_.version)
+        items = version_items(round_.version)
         context = {
             "round": round_,
             "form": AnswerForm(items=items, initial={"token": TOKEN_MARK}),
             "questions": questions_html(request, round_.version, items),
             "csrf_token": CSRF_MARK,
         }
-        page = render_to_string("feedback/answer_form.html", context, request)
-        if len(_pages) >= CACHED_FORMS:
-            _pages.clear()
-        _pages[key] = page
+        page = _pages.put(key, render_to_string("feedback/answer_form.html", context, request))
     return page.replace(TOKEN_MARK, issue_token(found)).replace(CSRF_MARK, get_token(request))
 
 
 # Rounds that answers arrived for lately, by id: a participant's POST names its round in its signed token,
 # so a plain answer is stored without reading the round first. Whether the round is open is checked by
 # the answer's own statement (services.submit_answer), so a round closed meanwhile still takes nothing.
-_recent: dict[int, tuple[float, Found]] = {}
+_recent: ProcessCache[tuple[float, Found]] = ProcessCache()
 RECENT_SECONDS = 5.0
 
 
@@ -202,9 +187,7 @@ def recent_round(pk: int, code: str) -> Found | None:
         return kept[1]
     found = find_round(code)
     if found is not None and found.pk == pk:
-        if len(_recent) >= CACHED_FORMS:
-            _recent.clear()
-        _recent[pk] = (now + RECENT_SECONDS, found)
+        _recent.put(pk, (now + RECENT_SECONDS, found))
     return found
 
 
@@ -220,7 +203,7 @@ def quick_answer(request, code: str):
     found = recent_round(pk, code) if pk is not None else None
     if found is None or found.pk != pk or found.code != code:
         return None
-    filled = quick_filled(data, form_items_of(found))
+    filled = quick_filled(data, form_items(found.version_id, found.changed_at))
     if filled is None or not submit_answer(round_=found, filled=filled, token=token):
         return None  # the form decides and words what was wrong; a repeat or a closed round is told so
     return thank(request, found)
@@ -262,8 +245,7 @@ def answer(request, code):
 
 def answer_form(request, found: Found):
     """The form bound to what was sent (stored, or shown again with its errors), or rendered afresh."""
-    round_ = full_round(found) if request.method != "POST" else found
-    items = form_items_of(found)
+    items = form_items(found.version_id, found.changed_at)
     too_big, questions = False, ""
     if request.method == "POST":
         try:
@@ -283,9 +265,10 @@ def answer_form(request, found: Found):
             form.add_error(None, _("This form is out of date. Your answers are still here: send them again."))
         form.data = form.data.copy() if data is not None else {}
         form.data["token"] = issue_token(found)
-        round_ = full_round(found)
     else:
         form = AnswerForm(items=items, initial={"token": issue_token(found)})
+    round_ = full_round(found)  # the page shows its title and intro: read only when one is rendered
+    if not form.is_bound:
         questions = questions_html(request, round_.version, items)
     context = {"round": round_, "form": form, "too_big": too_big, "questions": questions}
     return render(request, "feedback/answer_form.html", context, status=400 if form.errors or too_big else 200)
@@ -326,13 +309,12 @@ def round_detail(request, pk):
     counts = answer_counts(round_)
     answers = sum(counts.values())
     key = (round_.pk, answers, round_.threshold, round_.version.changed_at, translation.get_language())
-    html = _results.get(key)
-    if html is None:
-        results = round_results(round_, form_items(round_.version))
-        html = render_to_string("feedback/_results.html", {"results": results}, request)
-        if len(_results) >= CACHED_FORMS:
-            _results.clear()
-        _results[key] = html
+    html = _results.get_or_make(
+        key,
+        lambda: render_to_string(
+            "feedback/_results.html", {"results": round_results(round_, version_items(round_.version))}, request
+        ),
+    )
     context = {
         "round": round_,
         "results_html": html,
@@ -347,7 +329,7 @@ def round_detail(request, pk):
 # A round's rendered results per (round, answers, threshold, form, language): they change only when an
 # answer arrives, so each process renders them once per answer rather than once per look (make bench).
 # The comments' random order then holds until the next answer, still never the order they came in.
-_results: dict[tuple, str] = {}
+_results: ProcessCache[str] = ProcessCache()
 
 
 def target_url(round_: Round) -> str:

@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
+from kokemuspankki.process_cache import ProcessCache
+
 register = template.Library()
 
 # What the navigation shows to whom: flag -> a role name, or a permission (with a dot).
@@ -20,8 +22,8 @@ MAY = {
     "trainings": "accounts.run_trainings",
     "feedback": "accounts.view_feedback_results",
 }
-_rendered: dict[tuple, str] = {}
-LIMIT = 512  # variants kept: languages x pages x permission sets met, far fewer in practice
+# Variants kept: languages x pages x permission sets met, far fewer in practice.
+_rendered: ProcessCache[str] = ProcessCache(size=512)
 
 
 @register.simple_tag(takes_context=True)
@@ -33,10 +35,6 @@ def main_nav(context) -> str:
     match = request.resolver_match
     page, current = (match.url_name, match.app_name) if match else ("", "")
     key = (get_language(), get_script_prefix(), page, current, *may.values())
-    html = _rendered.get(key)
-    if html is None:
-        html = render_to_string("_main_nav.html", {"page": page, "current": current, "may": may})
-        if len(_rendered) >= LIMIT:
-            _rendered.clear()
-        _rendered[key] = html
-    return html
+    return _rendered.get_or_make(
+        key, lambda: render_to_string("_main_nav.html", {"page": page, "current": current, "may": may})
+    )
