@@ -62,6 +62,7 @@ class User(AbstractUser):
             ("keep_own_profile", _("Can keep an own expert profile")),
             ("run_hearings", _("Can run resident hearings")),
             ("run_trainings", _("Can run trainings and sessions")),
+            ("manage_trainings", _("Can manage every training cohort and the onboarding of new experts")),
             ("view_feedback_results", _("Can view feedback results")),
             ("manage_users", _("Can manage users and roles")),
         ]

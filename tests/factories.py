@@ -59,6 +59,8 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role="expert")
     display_name = factory.Sequence(lambda n: ["Aino", "Päivi", "Jyrki", "Åsa", "Eero-Matti"][n % 5] + f" {n}")
     bio = ""
+    # Onboarded: ready to be booked (ExpertProfileFactory(ready_at=None) for one still onboarding).
+    ready_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def consent(obj, create, extracted, **kwargs):  # noqa: N805
@@ -211,3 +213,97 @@ class RoundFactory(factory.django.DjangoModelFactory):
     closes_at = factory.LazyAttribute(lambda o: o.opens_at + timedelta(days=7))
     owner = factory.SelfAttribute("target.contact_person")
     threshold = 5
+
+
+# --- Trainings (trainings/models.py)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """A programme with no modules; ModuleFactory(programme=...) adds them."""
+
+    class Meta:
+        model = "trainings.Programme"
+
+    name = factory.Sequence(lambda n: f"Kasvava kokemusasiantuntijuus {n + 1}")
+    slug = factory.Sequence(lambda n: f"kasvava-{n + 1}")
+    summary = "Valmennus sosiaalisen kuntoutuksen asiakkaille kokemusasiantuntijuudesta."
+    learning_goals = "Tunnistan oman kokemukseni voiman.\nOsaan kertoa tarinani turvallisesti."
+    completion_attendance = 80
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "trainings.Module"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: ["Oma tarina voimavarana", "Hyvinvointialue tutuksi", "Vuorovaikutus"][n % 3])
+    hours = 3
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    """A running cohort from a week ago for two months; its coordinator has a role and TOTP."""
+
+    class Meta:
+        model = "trainings.Cohort"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Pälkäneen ryhmä {n + 1}")
+    place = "Pälkäneen toimipiste, Keskustie 1"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=7))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=60))
+    status = "running"
+    coordinator = factory.SubFactory(UserFactory, role="coordinator", mfa=True)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """A participant without an account who agreed to be contacted by email."""
+
+    class Meta:
+        model = "trainings.Participant"
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: ["Sari Mäkinen", "Jari Heikkilä", "Åsa Lindqvist", "Eeva-Liisa Öhman"][n % 4])
+    email = factory.Sequence(lambda n: f"osallistuja{n}@example.fi")
+    contact_consent = True
+    contact_consent_at = factory.LazyFunction(timezone.now)
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    """A three-hour session of a cohort a day from now (to the minute).
+
+    TrainingSessionFactory(starts_in=timedelta(days=-2)): a past one."""
+
+    class Meta:
+        model = "trainings.TrainingSession"
+
+    class Params:
+        starts_in = timedelta(days=1)
+        hours = 3
+
+    cohort = factory.SubFactory(CohortFactory)
+    title = factory.Sequence(lambda n: f"Valmennuskerta {n + 1}")
+    starts_at = factory.LazyAttribute(lambda o: (timezone.now() + o.starts_in).replace(second=0, microsecond=0))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=o.hours))
+    place = "Pälkäneen toimipiste, Keskustie 1"
+
+
+class OnboardingStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "trainings.OnboardingStep"
+
+    name = factory.Sequence(
+        lambda n: ["Vaitiolositoumus", "Perehdytyskeskustelu", "Ensimmäinen tehtävä mentorin kanssa"][n % 3]
+    )
+    order = factory.Sequence(lambda n: n + 1)
+    due_days = 30
+
+
+class GuideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "trainings.Guide"
+
+    title = factory.Sequence(lambda n: f"Näin tilaat kokemusasiantuntijan {n + 1}")
+    slug = factory.Sequence(lambda n: f"opas-{n + 1}")
+    summary = "Lyhyt ohje yksiköille."
+    body = "<p>Tee tilaus koordinaattorille viimeistään kaksi viikkoa ennen.</p>"

@@ -14,7 +14,13 @@ from .choices import (
     facet,
 )
 from .consent import Consent, ConsentText
-from .profiles import ExpertProfile, ExpertProfileQuerySet, ProfileExperience
+from .profiles import (
+    CompletedTraining,
+    CompletedTrainingSource,
+    ExpertProfile,
+    ExpertProfileQuerySet,
+    ProfileExperience,
+)
 from .search import (
     LABEL_SHORTLIST_SIMILARITY,
     PART_MARK,
@@ -38,7 +44,8 @@ from .taxonomies import (
 
 __all__ = [
     "LABEL_SHORTLIST_SIMILARITY", "NEVER_PUBLIC", "PART_MARK", "TAXONOMIES", "VISIBILITY_ORDER", "VISIBLE_FIELDS",
-    "BlockedPeriod", "Consent", "ConsentText", "ExperienceArea", "ExpertProfile", "ExpertProfileQuerySet",
+    "BlockedPeriod", "CompletedTraining", "CompletedTrainingSource", "Consent", "ConsentText",
+    "ExperienceArea", "ExpertProfile", "ExpertProfileQuerySet",
     "Language", "Municipality", "Organisation", "ProfileExperience", "ProfileStatus", "Relation",
     "SearchResults", "SearchWord", "Synonyms", "TaskType", "Taxonomy", "TextQuery", "TrainingLevel",
     "Visibility", "Weekday", "WeeklyAvailability", "corrections", "facet", "label_corrections", "taxonomy_lists",

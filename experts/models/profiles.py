@@ -172,6 +172,22 @@ class ExpertProfile(models.Model):
         help_text=_("Only the details you have marked public are shown, and only if the county has the directory."),
     )
     consent_version = models.PositiveIntegerField(_("consent version"), null=True, blank=True, editable=False)
+    # Set by a coordinator when the expert's onboarding is done (trainings/onboarding.py): until then
+    # the profile is not offered in search nor bookable. Profiles older than onboarding were marked
+    # ready by migration 0012.
+    ready_at = models.DateTimeField(_("ready to be booked"), null=True, blank=True, editable=False)
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    # Where training_level comes from: the expert's own word, or a completed training's record
+    # (trainings), which the expert cannot change.
+    training_level_source = models.CharField(
+        _("training level from"),
+        max_length=8,
+        choices=[("self", _("self-reported")), ("record", _("training records"))],
+        default="self",
+        editable=False,
+    )
     # The guided first-time form saves each step; the profile is complete after the last one.
     onboarding_step = models.PositiveSmallIntegerField(default=0, editable=False)
     # Maintained by services.refresh_search_document(): Finnish full text, and plain lower-case text for
@@ -257,3 +273,37 @@ class ProfileExperience(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} ({self.get_relation_display()})"
+
+
+class CompletedTrainingSource(models.TextChoices):
+    RECORD = "record", _("training records")
+    SELF = "self", _("self-reported")
+
+
+class CompletedTraining(models.Model):
+    """A training the expert has completed: written by `trainings` when a participant completes a
+    cohort (source "record"), or told by the expert themselves (source "self", shown as such)."""
+
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="completed_trainings")
+    title = models.CharField(_("training"), max_length=200)
+    provider = models.CharField(_("organiser"), max_length=200, blank=True)
+    completed_on = models.DateField(_("completed"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=8, choices=CompletedTrainingSource.choices, default=CompletedTrainingSource.SELF
+    )
+    # The record it came from ("trainings.participant:12"): writing it twice changes nothing.
+    record_key = models.CharField(max_length=60, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("completed training")
+        verbose_name_plural = _("completed trainings")
+        ordering = ["-completed_on", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "record_key"], condition=~Q(record_key=""), name="completed_training_record_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
