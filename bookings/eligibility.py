@@ -32,6 +32,8 @@ def lock_experts(profile_ids) -> None:
 def unbookable_reason(profile: ExpertProfile, assignment: Assignment, *, ignore: Booking | None = None) -> str:
     """Why `profile` cannot be booked for `assignment` (translated), or "" when they can."""
     if not ExpertProfile.objects.listed().filter(pk=profile.pk).exists():
+        if profile.ready_at is None and profile.status != ProfileStatus.LEFT:
+            return _("The expert's onboarding is not finished: they cannot be booked yet.")
         return _("The expert has not given the current consent or has left the expert bank.")
     if profile.status == ProfileStatus.LEFT:
         return _("The expert has left the expert bank.")

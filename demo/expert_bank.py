@@ -7,6 +7,7 @@ a weekly pattern, and varied visibility choices. Running load() twice changes no
 from datetime import time
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
@@ -170,25 +171,26 @@ def load() -> int:
             user.set_unusable_password()
             user.save(update_fields=["password"])
         assign_role(user=user, role=Role.EXPERT)
-        profile, _ = ExpertProfile.objects.update_or_create(
-            user=user,
-            defaults={
-                "display_name": name,
-                "bio": bio,
-                "training_level": level,
-                "remote_ok": remote,
-                "in_person_ok": True,
-                "organisation": Organisation.objects.filter(slug=org).first(),
-                "onboarding_step": 6,
-                # Varied choices: some share their introduction with all staff or the public.
-                "visibility": {
-                    "bio": ["coordinators", "staff", "public"][index % 3],
-                    "task_types": "staff",
-                    "languages": "public",
-                    "municipalities": "staff",
-                },
-                "is_public": index % 3 == 2,
+        defaults = {
+            "display_name": name,
+            "bio": bio,
+            "training_level": level,
+            "remote_ok": remote,
+            "in_person_ok": True,
+            "organisation": Organisation.objects.filter(slug=org).first(),
+            "onboarding_step": 6,
+            # Varied choices: some share their introduction with all staff or the public.
+            "visibility": {
+                "bio": ["coordinators", "staff", "public"][index % 3],
+                "task_types": "staff",
+                "languages": "public",
+                "municipalities": "staff",
             },
+            "is_public": index % 3 == 2,
+        }
+        # Onboarded: ready to be booked from the start; a re-run keeps the first time.
+        profile, _ = ExpertProfile.objects.update_or_create(
+            user=user, defaults=defaults, create_defaults={**defaults, "ready_at": timezone.now()}
         )
         for slug, relation in experiences:
             ProfileExperience.objects.update_or_create(

@@ -114,6 +114,7 @@ class ExpertGenerator:
         current = ConsentText.current()
         self.consent_version = current.version if current else None
         self.today = timezone.localdate()
+        self.now = timezone.now()
 
     @transaction.atomic
     def add(self, start: int, stop: int) -> None:
@@ -147,6 +148,8 @@ class ExpertGenerator:
             # One in twenty has not consented (or withdrew): never listed.
             consent_version=self.consent_version if rng.random() < 0.95 else None,
             onboarding_step=6,
+            # Onboarded: ready to be booked (bulk_create sends no post_save, so no onboarding starts).
+            ready_at=self.now,
             # As the booking app would count them: most experts have had few assignments lately.
             recent_assignments=rng.choices(range(6), [40, 25, 15, 10, 6, 4])[0],
         )

@@ -55,24 +55,25 @@ WEEKLY = [(0, time(9), time(15)), (2, time(12), time(16))]
 @transaction.atomic
 def load() -> ExpertProfile:
     user = User.objects.get(email=DEMO_EXPERT_EMAIL)
+    defaults = {
+        "display_name": "Aino",
+        "bio": BIO,
+        "topics_not_discussed": TOPICS_NOT_DISCUSSED,
+        "accessibility_needs": ACCESSIBILITY_NEEDS,
+        "remote_ok": True,
+        "in_person_ok": True,
+        "training_level": TrainingLevel.TRAINED,
+        "organisation": Organisation.objects.get(slug="mieli-ry"),
+        "status": ProfileStatus.ACTIVE,
+        "paused_until": None,
+        "monthly_cap": 4,
+        "visibility": clean_visibility(VISIBILITY),
+        "is_public": True,
+        "onboarding_step": 6,
+    }
+    # Onboarded: ready to be booked from the start; a re-run keeps the first time.
     profile, _created = ExpertProfile.objects.update_or_create(
-        user=user,
-        defaults={
-            "display_name": "Aino",
-            "bio": BIO,
-            "topics_not_discussed": TOPICS_NOT_DISCUSSED,
-            "accessibility_needs": ACCESSIBILITY_NEEDS,
-            "remote_ok": True,
-            "in_person_ok": True,
-            "training_level": TrainingLevel.TRAINED,
-            "organisation": Organisation.objects.get(slug="mieli-ry"),
-            "status": ProfileStatus.ACTIVE,
-            "paused_until": None,
-            "monthly_cap": 4,
-            "visibility": clean_visibility(VISIBILITY),
-            "is_public": True,
-            "onboarding_step": 6,
-        },
+        user=user, defaults=defaults, create_defaults={**defaults, "ready_at": timezone.now()}
     )
     profile.experiences.exclude(area__slug__in=EXPERIENCES).delete()
     for slug, relation in EXPERIENCES.items():

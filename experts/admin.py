@@ -5,6 +5,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from .models import (
     BlockedPeriod,
+    CompletedTraining,
     Consent,
     ConsentText,
     ExperienceArea,
@@ -54,6 +55,14 @@ class BlockedInline(admin.TabularInline):
     extra = 0
 
 
+class CompletedTrainingInline(admin.TabularInline):
+    # Records written by trainings (source "record") are kept as they are; the expert's own stay editable.
+    model = CompletedTraining
+    extra = 0
+    fields = ["title", "provider", "completed_on", "source", "record_key"]
+    readonly_fields = ["record_key"]
+
+
 @admin.register(ExpertProfile)
 class ExpertProfileAdmin(admin.ModelAdmin):
     list_display = ["display_name", "status", "training_level", "organisation", "consent_version", "updated_at"]
@@ -62,7 +71,7 @@ class ExpertProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["task_types", "languages", "municipalities"]
     raw_id_fields = ["user"]
     list_select_related = ["organisation"]
-    inlines = [ExperienceInline, WeeklyInline, BlockedInline]
+    inlines = [ExperienceInline, WeeklyInline, BlockedInline, CompletedTrainingInline]
 
     def save_related(self, request, form, formsets, change):
         # The search reads the lists and weekly slots from the profile's search columns.
@@ -86,6 +95,16 @@ class RefreshesProfileSearch:
         super().delete_queryset(request, queryset)
         for profile in profiles:
             refresh_search_document(profile)
+
+
+@admin.register(CompletedTraining)
+class CompletedTrainingAdmin(admin.ModelAdmin):
+    list_display = ["title", "profile", "provider", "completed_on", "source"]
+    list_filter = ["source", "completed_on"]
+    search_fields = ["title", "provider", "profile__display_name"]
+    raw_id_fields = ["profile"]
+    readonly_fields = ["record_key", "created_at"]
+    list_select_related = ["profile"]
 
 
 @admin.register(Consent)

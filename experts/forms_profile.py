@@ -277,6 +277,9 @@ class WorkForm(ProfileSectionMixin, forms.ModelForm):
             self.fields[name].queryset = active_or_chosen(model, chosen)
         self.fields["organisation"].queryset = active_or_chosen(Organisation, [profile.organisation_id])
         self.fields["organisation"].empty_label = _("No organisation")
+        # A level from a completed training's record (trainings) is not the expert's to change.
+        if profile.training_level_source == "record":
+            del self.fields["training_level"]
         self.initial["work_mode"] = [
             mode for mode, wanted in [("remote", profile.remote_ok), ("in_person", profile.in_person_ok)] if wanted
         ]

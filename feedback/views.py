@@ -418,11 +418,17 @@ def round_create(request, type_id, object_id):
         target = get_object_or_404(kind.manageable_by(request.user), pk=object_id)
     start_at, end_at = kind.times(target)
     opens, closes = default_times(start_at, end_at)
+    # ?template=<id>: the form the target's app asks for (a training programme's feedback form).
+    asked = request.GET.get("template", "")
+    template = (
+        FormTemplate.objects.filter(pk=asked, is_active=True).first() if asked.isascii() and asked.isdigit() else None
+    )
     initial = {
         "title": str(target),
         "opens_at": timezone.localtime(opens),
         "closes_at": timezone.localtime(closes),
-        "template": FormTemplate.objects.filter(kind=FormKind.PARTICIPANT, is_active=True).order_by("pk").first(),
+        "template": template
+        or FormTemplate.objects.filter(kind=FormKind.PARTICIPANT, is_active=True).order_by("pk").first(),
     }
     form = RoundForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

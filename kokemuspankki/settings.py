@@ -163,6 +163,11 @@ KP_FEEDBACK_OPEN_DAYS = env.int("KP_FEEDBACK_OPEN_DAYS", default=7)
 KP_FEEDBACK_ASYNC_COMMIT = env.bool("KP_FEEDBACK_ASYNC_COMMIT", default=True)
 # Uploaded profile photos: at most this many bytes; they are re-encoded to drop location metadata.
 KP_MAX_PHOTO_BYTES = env.int("KP_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
+# Training materials (trainings.forms.MaterialForm): at most this many bytes a file.
+KP_MATERIAL_MAX_BYTES = env.int("KP_MATERIAL_MAX_BYTES", default=20 * 1024 * 1024)
+# Who runs the trainings, as certificates and completed-training records name it, e.g.
+# "Päijät-Hämeen hyvinvointialue" (empty: "Wellbeing services county" in the reader's language).
+KP_ORGANISER_NAME = env.str("KP_ORGANISER_NAME", default="")
 
 # Sessions expire after 30 idle minutes: a request renews the session and its cookie when it was
 # last renewed a minute ago or more (accounts.middleware.SessionActivityMiddleware).

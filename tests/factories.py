@@ -307,3 +307,14 @@ class GuideFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"opas-{n + 1}")
     summary = "Lyhyt ohje yksiköille."
     body = "<p>Tee tilaus koordinaattorille viimeistään kaksi viikkoa ennen.</p>"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A participant marked present at a session (status="absent" or "excused" otherwise)."""
+
+    class Meta:
+        model = "trainings.Attendance"
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    participant = factory.SubFactory(ParticipantFactory, cohort=factory.SelfAttribute("..session.cohort"))
+    status = "present"

@@ -168,6 +168,25 @@ class CohortQuerySet(models.QuerySet):
             return self.filter(trainers=user)
         return self.none()
 
+    def for_index(self):
+        """The front page's cohorts: running first, then planned, then the rest; with the programme
+        and the count of current participants."""
+        order = models.Case(
+            models.When(status=CohortStatus.RUNNING, then=0),
+            models.When(status=CohortStatus.PLANNED, then=1),
+            default=2,
+        )
+        return (
+            self.select_related("programme")
+            .annotate(
+                participant_count=models.Count(
+                    "participants", filter=Q(participants__removed_at__isnull=True), distinct=True
+                ),
+                status_order=order,
+            )
+            .order_by("status_order", "-starts_on", "pk")
+        )
+
 
 class Cohort(models.Model):
     """A run of a programme, e.g. the Pälkäne pilot."""
@@ -299,6 +318,21 @@ class TrainingSessionQuerySet(models.QuerySet):
         if user.has_perm("accounts.run_trainings"):
             return self.filter(Q(trainers=user) | Q(cohort__trainers=user)).distinct()
         return self.none()
+
+    def mine(self, user):
+        """The sessions `user` trains or whose cohort they train or coordinate (the front page)."""
+        return self.filter(Q(trainers=user) | Q(cohort__trainers=user) | Q(cohort__coordinator=user)).distinct()
+
+    def attendance_missing(self, now=None):
+        """Past sessions, not cancelled, where a current participant has no attendance row yet."""
+        marked = Attendance.objects.filter(
+            participant=models.OuterRef("pk"), session=models.OuterRef(models.OuterRef("pk"))
+        )
+        unmarked = Participant.objects.current().filter(cohort=models.OuterRef("cohort")).filter(~models.Exists(marked))
+        return self.filter(cancelled=False, ends_at__lte=now or timezone.now()).filter(models.Exists(unmarked))
+
+    def for_list(self):
+        return self.select_related("cohort", "module")
 
 
 class TrainingSession(models.Model):
@@ -499,6 +533,16 @@ class Guide(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Every save, wherever it comes from (admin, seed, shell): the body is shown as HTML.
+        from .guides import prepare_guide
+
+        prepare_guide(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_words"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("trainings:guide_detail", args=[self.slug])

@@ -32,11 +32,21 @@ from .taxonomies import ExperienceArea, Language, Municipality, Organisation, Ta
 
 
 class ExpertProfileQuerySet(models.QuerySet):
-    def listed(self):
-        """Profiles that may appear in search: consented to the current text and not left."""
+    def consented(self):
+        """Consented to the current text and not left: the profiles staff may open, onboarded or not."""
         # A subquery rather than ConsentText.current(): one round trip less on every search.
         current = ConsentText.objects.filter(published_at__lte=Now()).order_by("-version").values("version")[:1]
         return self.filter(consent_version=Subquery(current)).exclude(status=ProfileStatus.LEFT)
+
+    def listed(self):
+        """Profiles that may appear in search and be booked: consented() and marked ready to be booked
+        by a coordinator (trainings/onboarding.py). One more column condition on the same rows: the
+        search's plans and index use do not change (EXPLAIN at 5,000 bench profiles)."""
+        return self.consented().filter(ready_at__isnull=False)
+
+    def onboarding(self):
+        """New experts whose onboarding is not done: not ready to be booked, and not left."""
+        return self.filter(ready_at__isnull=True).exclude(status=ProfileStatus.LEFT)
 
     def bookable(self, on: date | None = None):
         return self.listed().filter(self.bookable_q(on))
@@ -70,10 +80,11 @@ class ExpertProfileQuerySet(models.QuerySet):
     # --- Coordinators' search, the profile page and the public directory (views/search.py).
 
     def visible_to(self, level: str | None):
-        """The profiles a viewer at `level` (services.viewer_level) may open: listed ones for staff,
-        only public ones at the public level, none without a level."""
+        """The profiles a viewer at `level` (services.viewer_level) may open: consented ones for staff
+        (also those still onboarding, whose page says so), only public ones at the public level, none
+        without a level."""
         if level in (Visibility.COORDINATORS, Visibility.STAFF):
-            return self.listed()
+            return self.consented()
         if level == Visibility.PUBLIC:
             return self.public()
         return self.none()

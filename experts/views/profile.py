@@ -31,6 +31,7 @@ from ..forms_profile import (
     slot_initial,
 )
 from ..models import VISIBLE_FIELDS, BlockedPeriod, ConsentText, ExpertProfile, Visibility
+from ..onboarding_status import onboarding_status
 from ..services import (
     add_blocked_period,
     finish_profile_onboarding,
@@ -83,6 +84,9 @@ def my_profile(request):
         "next_step": min(profile.onboarding_step + 1, LAST_STEP) if profile else 1,
         "total_steps": LAST_STEP,
         "visibility": visibility,
+        # Until a coordinator marks the expert ready to be booked: the onboarding steps (two queries,
+        # only then).
+        "onboarding": onboarding_status(profile) if profile and profile.ready_at is None else None,
     }
     return render(request, "experts/my_profile.html", context)
 

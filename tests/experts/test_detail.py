@@ -214,7 +214,7 @@ def test_detail_page_queries(client, profile, coordinator, django_assert_num_que
     client.force_login(coordinator)
     # session, the user with roles, permissions and MFA status (accounts.backends); the profile with its
     # organisation and user (listed: the current consent version is a subquery); experiences with
-    # areas, task types, languages, municipalities, weekly slots (prefetch); the audit row; then the
-    # idle-timeout session save (savepoint, update, release).
-    with django_assert_num_queries(12):
+    # areas, task types, languages, municipalities, weekly slots (prefetch); the completed trainings;
+    # the audit row; then the idle-timeout session save (savepoint, update, release).
+    with django_assert_num_queries(13):
         assert client.get(url(profile)).status_code == 200

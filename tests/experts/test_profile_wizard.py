@@ -194,7 +194,9 @@ def test_the_whole_guided_form_from_start_to_finish(signed_in, expert):
         assert response.status_code == 302, (number, response.content.decode()[:2000])
     profile = ExpertProfile.objects.get(user=expert)
     assert profile.onboarding_step == 6
-    assert ExpertProfile.objects.listed().filter(pk=profile.pk).exists()
+    # Consented, but not offered in search before a coordinator marks the onboarding done.
+    assert ExpertProfile.objects.consented().filter(pk=profile.pk).exists()
+    assert not ExpertProfile.objects.listed().filter(pk=profile.pk).exists()
     assert profile.search_text.startswith("aino")  # the search document was kept up to date
 
 

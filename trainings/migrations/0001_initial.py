@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0006_alter_user_options'),
-        ('experts', '0012_expertprofile_ready_at_expertprofile_ready_by_and_more'),
+        ('accounts', '0006_manage_trainings'),
+        ('experts', '0012_onboarding_and_trainings'),
         ('feedback', '0002_tallies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import accounts, bookings, expert_bank, experts, feedback, notifications
+from demo import accounts, bookings, expert_bank, experts, feedback, notifications, trainings
 
 
 class Command(BaseCommand):
@@ -19,10 +19,11 @@ class Command(BaseCommand):
         searchable = expert_bank.load()
         assignments = bookings.load()
         rounds = feedback.load()
+        cohorts = trainings.load()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {searchable + 1} demo experts in the bank, {assignments} demo assignments,"
-                f" {rounds} feedback rounds (try the form: /p/{feedback.OPEN_CODE}/)."
+                f" {rounds} feedback rounds (try the form: /p/{feedback.OPEN_CODE}/), {cohorts} training cohorts."
                 " Demo accounts:"
             )
         )
