@@ -87,7 +87,7 @@ def test_admin_refuses_a_material_of_the_wrong_type(client, admin_user, rows, se
     data = {"programme": rows.pk, "title": "Ohjelma", "file": SimpleUploadedFile("ohjelma.exe", b"MZ\x90")}
     response = client.post(reverse("admin:trainings_material_add"), data)
     assert response.status_code == 200
-    assert "Files of this type cannot be added" in response.content.decode()
+    assert "Tämän tyyppisiä tiedostoja ei voi lisätä" in response.content.decode()
     assert not Material.objects.filter(title="Ohjelma").exists()
 
 
