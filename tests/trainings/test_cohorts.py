@@ -11,6 +11,7 @@ from accounts.models import AuditEvent
 from notifications.models import Notification, Status
 from tests.factories import (
     CohortFactory,
+    ExpertProfileFactory,
     ParticipantFactory,
     ProgrammeFactory,
     RoundFactory,
@@ -190,6 +191,25 @@ def test_front_page_queries_do_not_grow(client, trainer, django_assert_num_queri
         response = client.get(reverse("trainings:index"))
     assert len(response.context["cohorts"]) == count
     assert len(response.context["to_take"]) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 4])
+def test_coordinators_front_page_counts_experts_waiting_for_onboarding(
+    client, coordinator, django_assert_num_queries, count
+):
+    for _number in range(count):
+        cohort = CohortFactory()
+        TrainingSessionFactory(cohort=cohort, starts_in=timedelta(days=-2))
+        ExpertProfileFactory(ready_at=None)
+    ExpertProfileFactory()  # ready: not waiting
+    sign_in(client, coordinator)
+    ContentType.objects.get_for_model(TrainingSession)
+    # As a trainer's (above: 9), and the count of new experts whose onboarding is not done.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("trainings:index"))
+    assert response.context["onboarding_waiting"] == count
+    assert reverse("trainings:onboarding_list") in response.content.decode()
 
 
 # --- Cohorts ---------------------------------------------------------------------------------------
