@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .form_keys import FormKeyMixin
 from .models import Material, Module
 
 # Extension -> the content type we serve it as. The browser's claimed type is not trusted: the type
@@ -145,3 +146,16 @@ class MaterialForm(forms.ModelForm):
 
 def accepted_extensions() -> str:
     return ",".join(f".{extension}" for extension in MATERIAL_TYPES)
+
+
+class MaterialAddForm(FormKeyMixin, MaterialForm):
+    """MaterialForm on the programme's page, with a one-time key: a double submit adds one material
+    (admin has its own form and its own save)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_form_key()
+
+    def clean(self):
+        self.check_form_key()
+        return super().clean()

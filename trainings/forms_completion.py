@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.money import MoneyField
 
+from .form_keys import FormKeyMixin
 from .models import Cost
 
 
-class CostForm(forms.ModelForm):
+class CostForm(FormKeyMixin, forms.ModelForm):
     # Typed as people in Finland do: "84,90", "1 200,50 €".
     amount = MoneyField(label=_("Amount (€)"), max_digits=9)
 
@@ -16,6 +17,15 @@ class CostForm(forms.ModelForm):
         model = Cost
         fields = ["kind", "amount", "incurred_on", "note"]
         widgets = {"incurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_form_key()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_form_key()
+        return cleaned
 
 
 class CompletionForm(forms.Form):

@@ -1,11 +1,12 @@
 """A cohort's costs: the figures (checked by hand), and the costs page."""
 
+import secrets
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.models import ExpenseLine
 from tests.factories import (
@@ -18,6 +19,18 @@ from tests.factories import (
 )
 from trainings.costs import cost_summary
 from trainings.models import Attendance, Cost
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The cost lines' labels are compared in English.
+    with translation.override("en"):
+        yield
+
+
+def sent(data: dict) -> dict:
+    """The form's fields with a fresh one-time key, as the page gives it."""
+    return {**data, "form_key": secrets.token_urlsafe(24)}
 
 
 @pytest.fixture
@@ -133,7 +146,7 @@ def test_the_cohorts_own_trainer_sees_the_costs(client, cohort):
 
 def test_a_cost_typed_with_a_decimal_comma_is_added(coordinator_client, cohort):
     data = {"kind": "materials", "amount": "84,90", "incurred_on": "2026-03-02", "note": "Monisteet"}
-    response = coordinator_client.post(url(cohort), data)
+    response = coordinator_client.post(url(cohort), sent(data))
     assert response.status_code == 302 and response.url == url(cohort)
     cost = cohort.costs.get()
     assert (cost.kind, cost.amount, cost.added_by) == ("materials", Decimal("84.90"), cohort.coordinator)
@@ -141,7 +154,7 @@ def test_a_cost_typed_with_a_decimal_comma_is_added(coordinator_client, cohort):
 
 def test_a_bad_amount_is_a_form_error(coordinator_client, cohort):
     response = coordinator_client.post(
-        url(cohort), {"kind": "materials", "amount": "84,9x", "incurred_on": "2026-03-02"}
+        url(cohort), sent({"kind": "materials", "amount": "84,9x", "incurred_on": "2026-03-02"})
     )
     assert response.status_code == 200
     assert "Enter the amount in euros" in response.content.decode()
@@ -149,7 +162,9 @@ def test_a_bad_amount_is_a_form_error(coordinator_client, cohort):
 
 
 def test_a_negative_amount_is_refused(coordinator_client, cohort):
-    response = coordinator_client.post(url(cohort), {"kind": "other", "amount": "-5", "incurred_on": "2026-03-02"})
+    response = coordinator_client.post(
+        url(cohort), sent({"kind": "other", "amount": "-5", "incurred_on": "2026-03-02"})
+    )
     assert "cannot be negative" in response.content.decode()
     assert not cohort.costs.exists()
 
@@ -183,3 +198,20 @@ def test_costs_page_queries(coordinator_client, costed_cohort, django_assert_num
     # ago by the first request, so the idle-timeout save does not run.
     with django_assert_num_queries(10):
         assert coordinator_client.get(url(costed_cohort)).status_code == 200
+
+
+def test_a_double_submitted_cost_is_added_once(coordinator_client, cohort):
+    data = sent({"kind": "travel", "amount": "12,50", "incurred_on": "2026-03-02", "note": "Junaliput"})
+    first = coordinator_client.post(url(cohort), data)
+    second = coordinator_client.post(url(cohort), data)
+    assert first.status_code == second.status_code == 302
+    assert cohort.costs.count() == 1
+
+
+def test_a_cost_form_without_its_key_is_refused_and_kept(coordinator_client, cohort):
+    data = {"kind": "travel", "amount": "12,50", "incurred_on": "2026-03-02", "note": "Junaliput"}
+    response = coordinator_client.post(url(cohort), data)
+    assert response.status_code == 200
+    assert "The form had expired" in response.content.decode()
+    assert "Junaliput" in response.content.decode()
+    assert not cohort.costs.exists()

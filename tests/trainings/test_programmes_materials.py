@@ -2,6 +2,7 @@
 leaves storage), and downloading them only as the programme's cohorts' people."""
 
 import io
+import secrets
 import zipfile
 
 import pytest
@@ -62,7 +63,9 @@ def programme(db):
 
 
 def add(client, programme, **data):
-    return client.post(reverse("trainings:material_add", args=[programme.slug]), {"title": "Diat", **data})
+    """Post the programme page's material form, with a fresh one-time key as the page gives it."""
+    data = {"title": "Diat", "form_key": secrets.token_urlsafe(24), **data}
+    return client.post(reverse("trainings:material_add", args=[programme.slug]), data)
 
 
 def stored_material(programme, name="Valmennuksen diat.pdf", content=PDF, **fields) -> Material:
@@ -302,3 +305,12 @@ def test_programme_page_links_files_only_for_those_who_may_download(client, prog
     insider = UserFactory(role="trainer", mfa=True)
     CohortFactory(programme=programme).trainers.add(insider)
     assert url in login(client, insider).get(programme.get_absolute_url()).content.decode()
+
+
+def test_a_double_submitted_link_is_added_once(client, coordinator, programme):
+    login(client, coordinator)
+    key = secrets.token_urlsafe(24)
+    for _n in range(2):
+        response = add(client, programme, url="https://example.fi/opas", form_key=key)
+        assert response.status_code == 302
+    assert Material.objects.filter(programme=programme).count() == 1

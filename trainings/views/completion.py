@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,6 +20,7 @@ from accounts.http import posted
 from accounts.models import AuditAction
 from accounts.services import record_audit_events
 
+from .. import form_keys
 from ..completion import (
     attended_modules,
     cohort_statuses,
@@ -44,12 +46,20 @@ def get_cohort_for_user(user, pk: int) -> Cohort:
 def cohort_costs(request, pk):
     cohort = get_cohort_for_user(request.user, pk)
     form = CostForm(posted(request))
+    here = reverse("trainings:cohort_costs", args=[cohort.pk])
+    if sent := form_keys.sent_before(request, form, "cost"):
+        return form_keys.already_sent(request, sent, here)
     if form.is_valid():
-        # POST-redirect-GET: reloading the page after adding does not add the row again.
+        # A double submit adds one row (the form's one-time key); POST-redirect-GET, so that
+        # reloading the page after adding does not add it again either.
+        key, first = form_keys.claim(request, form, "cost")
+        if not first:
+            return form_keys.already_sent(request, key, here)
         form.instance.cohort, form.instance.added_by = cohort, request.user
         form.save()
+        form_keys.remember(key, here)
         messages.success(request, _("The cost has been added."))
-        return redirect("trainings:cohort_costs", cohort.pk)
+        return redirect(here)
     # Queries: cohort, cost rows, the summary's sums (completed fees, expenses, confirmed bookings,
     # costs by kind, participants served, completed), and the content type once.
     context = {"cohort": cohort, "costs": cohort.costs.select_related("added_by"), "summary": cost_summary(cohort)}

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms import MaterialForm
+from .. import form_keys
+from ..forms import MaterialAddForm
 from ..materials import delete_material, downloadable_materials, programmes_of
 from ..models import Cohort, Programme
 
@@ -31,7 +32,7 @@ def programme_detail(request, slug, form=None):
     programme = get_object_or_404(Programme.objects.select_related("feedback_template"), slug=slug)
     may_manage = request.user.has_perm("accounts.manage_trainings")
     if may_manage and form is None:
-        form = MaterialForm(programme=programme)
+        form = MaterialAddForm(programme=programme)
     materials = materials_by_module(programme)
     modules = list(programme.modules.all())
     for module in modules:
@@ -65,14 +66,21 @@ def materials_by_module(programme) -> dict:
 @permission_required("accounts.manage_trainings", raise_exception=True)
 def material_add(request, slug):
     programme = get_object_or_404(Programme, slug=slug)
-    form = MaterialForm(request.POST, request.FILES, programme=programme)
+    form = MaterialAddForm(request.POST, request.FILES, programme=programme)
+    here = f"{programme.get_absolute_url()}#materials"
+    if sent := form_keys.sent_before(request, form, "material"):
+        return form_keys.already_sent(request, sent, here)
     if not form.is_valid():
         return programme_detail(request, slug, form=form)
+    key, first = form_keys.claim(request, form, "material")  # a double submit adds one material
+    if not first:
+        return form_keys.already_sent(request, key, here)
     material = form.save(commit=False)
     material.added_by = request.user
     material.save()
+    form_keys.remember(key, here)
     messages.success(request, _("The material has been added."))
-    return redirect(f"{programme.get_absolute_url()}#materials")
+    return redirect(here)
 
 
 @require_POST
