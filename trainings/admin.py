@@ -136,11 +136,20 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
+    """Read here, taken and corrected on the session's page (trainings.services.save_attendance), where
+    a change after the session's day goes into the corrections log; an edit here would bypass it."""
+
     list_display = ["participant", "session", "status", "marked_by", "marked_at"]
     list_filter = ["status", "session__cohort", "marked_at"]
     search_fields = ["participant__name", "session__title"]
     raw_id_fields = ["session", "participant", "marked_by"]
     list_select_related = ["participant", "session__module", "session__cohort", "marked_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AttendanceChange)

@@ -57,7 +57,7 @@ def test_changelist_opens_with_search(client, admin_user, rows, model):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [m for m in MODELS if m != "attendancechange"])
+@pytest.mark.parametrize("model", [m for m in MODELS if m not in ("attendance", "attendancechange")])
 def test_add_form_opens(client, admin_user, rows, model):
     client.force_login(admin_user)
     assert client.get(reverse(f"admin:trainings_{model}_add")).status_code == 200
@@ -113,3 +113,15 @@ def test_completed_trainings_are_in_the_expert_admin(client, admin_user):
     assert client.get(reverse("admin:experts_completedtraining_changelist")).status_code == 200
     html = client.get(reverse("admin:experts_expertprofile_change", args=[profile.pk])).content.decode()
     assert "Kasvava kokemusasiantuntijuus" in html
+
+
+@pytest.mark.django_db
+def test_attendance_is_not_edited_in_admin(client, admin_user, rows):
+    """An edit in admin would bypass the corrections log of the session's page."""
+    client.force_login(admin_user)
+    attendance = Attendance.objects.get()
+    assert client.get(reverse("admin:trainings_attendance_add")).status_code == 403
+    response = client.post(reverse("admin:trainings_attendance_change", args=[attendance.pk]), {"status": "absent"})
+    assert response.status_code == 403
+    attendance.refresh_from_db()
+    assert attendance.status == "present"
