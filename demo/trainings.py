@@ -7,7 +7,8 @@ twice in the demo county:
   six participants completed with certificates, and two of them gone on into the expert bank (Tiina,
   onboarded and ready to be booked; Markku, still onboarding);
 - a cohort running now in Hollola: three sessions held, the last one's attendance still to take (the
-  demo trainer Jukka sees it on his front page), the next ones ahead with reminders in the outbox.
+  demo trainer Jukka sees it on his front page) and its feedback round open with a few answers, the
+  next ones ahead with reminders and their feedback rounds' links in the outbox.
 
 Also the onboarding checklist and the staff toolkit's two guides. Run after demo.feedback. load()
 rebuilds the demo cohorts around today each time it runs; the programme, steps and guides are kept.
@@ -32,10 +33,10 @@ from experts.models import (
     Organisation,
     TaskType,
 )
-from feedback.models import Round
-from feedback.services import create_round
-from notifications.models import Notification
-from trainings import completion, onboarding, reminders
+from feedback.models import Round, Series
+from feedback.services import LINK_KIND, create_round
+from notifications.models import Notification, Status
+from trainings import completion, onboarding, reminders, session_feedback
 from trainings.models import (
     Attendance,
     Cohort,
@@ -112,7 +113,9 @@ def _remove() -> None:
     # The two who went on into the bank keep their accounts and profiles (and the audit rows of their
     # onboarding): a reload links the new participant rows to them again (_into_bank).
     Participant.objects.filter(cohort__in=cohorts).update(bank_invitation=None, expert_profile=None, user=None)
+    series = [cohort.feedback_series_id for cohort in cohorts if cohort.feedback_series_id]
     cohorts.delete()
+    Series.objects.filter(pk__in=series).delete()
 
 
 def _trainer_booking(session: TrainingSession, leader: ExpertProfile, coordinator: User) -> None:
@@ -209,6 +212,7 @@ def _feedback(cohort: Cohort, coordinator: User, present: list[int], rng: random
             title=f"{cohort.name}: {session}",
             opens_at=session.ends_at,
             closes_at=session.ends_at + timedelta(days=7),
+            series=session_feedback.cohort_series(cohort),
         )
         # Answered while it was open (the service refuses a closed round), dated the session's day.
         Round.objects.filter(pk=round_.pk).update(
@@ -314,4 +318,21 @@ def load() -> int:
     for session in sessions:
         if not session.is_past():
             reminders.schedule_session_reminders(session)
+    _automatic_rounds(sessions[len(present) :], rng)
     return 2
+
+
+def _automatic_rounds(sessions: list[TrainingSession], rng: random.Random) -> None:
+    """The rounds that creating these sessions in the app would have made (trainings.session_feedback),
+    made by the same service: the held session's round is open now, with its links sent when it
+    opened and a few answers; the rounds ahead have their links waiting in the outbox."""
+    for session in sessions:
+        round_ = session_feedback.create_session_round(session)
+        if round_ is None or round_.state() != "open":
+            continue
+        # Sent when the round opened, in the story: the demo sends no mail for the past.
+        Notification.objects.for_target(round_).filter(kind=LINK_KIND, status=Status.PENDING).update(
+            status=Status.SENT, sent_at=round_.opens_at
+        )
+        for _n in range(3):
+            _answer(round_, rng, 4.8)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -143,6 +144,16 @@ def database_url_for_subprocess() -> str:
     if host.startswith("/"):
         return f"postgres://{user}{password}@/{db['NAME']}?host={host}"
     return f"postgres://{user}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Finnish. A test client request runs in the test's own thread and its
+    LocaleMiddleware leaves the request's language active afterwards: without this, a test after an
+    English request would write factories' translated fields to the English columns."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

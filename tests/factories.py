@@ -224,7 +224,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "trainings.Programme"
 
+    # The Finnish column explicitly (modeltranslation writes `name` to the active language's column,
+    # which would leave the Finnish page without a name when a factory runs under another language).
     name = factory.Sequence(lambda n: f"Kasvava kokemusasiantuntijuus {n + 1}")
+    name_fi = factory.SelfAttribute("name")
     slug = factory.Sequence(lambda n: f"kasvava-{n + 1}")
     summary = "Valmennus sosiaalisen kuntoutuksen asiakkaille kokemusasiantuntijuudesta."
     learning_goals = "Tunnistan oman kokemukseni voiman.\nOsaan kertoa tarinani turvallisesti."
@@ -238,6 +241,7 @@ class ModuleFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     order = factory.Sequence(lambda n: n + 1)
     name = factory.Sequence(lambda n: ["Oma tarina voimavarana", "Hyvinvointialue tutuksi", "Vuorovaikutus"][n % 3])
+    name_fi = factory.SelfAttribute("name")
     hours = 3
 
 

@@ -5,9 +5,6 @@ Dates and times are native pickers that also accept what a Finnish user types ("
 times are wall-clock times in Helsinki (settings.TIME_ZONE), as in bookings' forms.
 """
 
-import re
-import secrets
-
 from django import forms
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -28,9 +25,8 @@ from bookings.models import Assignment
 from experts.forms_profile import DateInput, TimeInput
 from experts.models import TaskType
 
+from .form_keys import FormKeyMixin
 from .models import AttendanceStatus, Cohort, Module, Participant, TrainingSession
-
-FORM_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def staff_who_train():
@@ -50,21 +46,6 @@ class PeopleField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         name = obj.get_full_name()
         return f"{name} ({obj.email})" if name else obj.email
-
-
-class FormKeyMixin:
-    """A one-time key of this form in a hidden input: the view claims it once (cache.add), so that a
-    double submit creates one row. A re-rendered form keeps its key; a missing one gets a new key and
-    the form is refused with a message to send it again."""
-
-    def init_form_key(self):
-        posted = self.data.get("form_key", "") if self.is_bound else ""
-        self.form_key_missing = self.is_bound and not FORM_KEY_PATTERN.match(posted)
-        self.form_key = posted if FORM_KEY_PATTERN.match(posted) else secrets.token_urlsafe(24)
-
-    def check_form_key(self):
-        if self.form_key_missing:
-            self.add_error(None, _("The form had expired. Check the details and send it again."))
 
 
 class CohortForm(FormKeyMixin, forms.ModelForm):

@@ -215,6 +215,10 @@ class Cohort(models.Model):
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="trained_cohorts", verbose_name=_("trainers")
     )
+    # The feedback rounds of its sessions together, for the trend page (session_feedback.py).
+    feedback_series = models.ForeignKey(
+        "feedback.Series", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

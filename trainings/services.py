@@ -11,7 +11,7 @@ from bookings import services as booking_services
 from bookings.models import Assignment, Booking, BookingStatus
 from experts.models import ExpertProfile
 
-from . import reminders
+from . import reminders, session_feedback
 from .models import Attendance, AttendanceChange, Cohort, Participant, TrainingSession
 
 
@@ -39,6 +39,7 @@ def add_participant(*, cohort: Cohort, form, actor) -> Participant:
     participant.full_clean()
     participant.save()
     reminders.sync_participant_reminders(participant)
+    session_feedback.sync_participant_links(participant)
     return participant
 
 
@@ -50,6 +51,7 @@ def change_participant(*, participant: Participant, form, actor) -> Participant:
     participant.full_clean()
     participant.save()
     reminders.sync_participant_reminders(participant, old_email=before.email)
+    session_feedback.sync_participant_links(participant, old_email=before.email)
     if participant.user_id:
         record_audit_event(
             actor=actor, subject=participant.user, action=AuditAction.CHANGE, what="training participant changed"
@@ -69,6 +71,7 @@ def remove_participant(*, participant: Participant, actor, note: str = "") -> Pa
     participant.removal_note = note
     participant.save(update_fields=["removed_at", "removed_by", "removal_note"])
     reminders.sync_participant_reminders(participant)
+    session_feedback.sync_participant_links(participant)
     return participant
 
 
@@ -83,17 +86,20 @@ def create_session(*, cohort: Cohort, form) -> TrainingSession:
     session.save()
     form.save_m2m()
     reminders.schedule_session_reminders(session)
+    # The feedback round after the session, on its programme's form, with its link to the participants.
+    session_feedback.create_session_round(session)
     return session
 
 
 @transaction.atomic
 def change_session(*, session: TrainingSession, form) -> TrainingSession:
     """Saves the form; a new time moves the reminders (one already sent goes again for the new
-    time), a change of trainers moves who gets them."""
+    time) and the feedback round, a change of trainers moves who gets the reminders."""
     before = TrainingSession.objects.select_for_update().get(pk=session.pk)
     session = form.save()
     moved = (before.starts_at, before.ends_at) != (session.starts_at, session.ends_at)
     reminders.schedule_session_reminders(session, moved=moved)
+    session_feedback.move_session_rounds(session, old_ends_at=before.ends_at)
     return session
 
 
@@ -104,6 +110,7 @@ def cancel_session(*, session: TrainingSession) -> TrainingSession:
         session.cancelled = True
         session.save(update_fields=["cancelled", "updated_at"])
     reminders.cancel_session_reminders(session)
+    session_feedback.cancel_session_rounds(session)
     return session
 
 

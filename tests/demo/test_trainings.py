@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import AuditEvent
 from bookings.models import Assignment, Booking, BookingStatus
 from demo import accounts as demo_accounts
 from demo import bookings as demo_bookings
@@ -15,6 +16,8 @@ from demo import trainings as demo_trainings
 from experts.models import CompletedTraining, ExpertProfile
 from feedback.models import Round
 from feedback.results import answer_counts
+from feedback.services import LINK_KIND
+from notifications.models import Notification, Status
 from trainings import completion, costs
 from trainings.models import Attendance, Cohort, Participant, TrainingSession
 
@@ -86,12 +89,25 @@ def test_running_cohort_has_the_last_held_sessions_attendance_to_take(loaded):
     assert TrainingSession.objects.filter(cohort=running, starts_at__gt=held[-1].ends_at).count() == 4
 
 
+def test_every_held_session_has_one_round_and_those_ahead_their_automatic_one(loaded):
+    _pilot, running = loaded
+    for session in TrainingSession.objects.filter(cohort__in=loaded):
+        rounds = Round.objects.filter(target_type__model="trainingsession", target_id=session.pk)
+        assert rounds.count() == 1, session
+    ahead = [session for session in running.sessions.order_by("starts_at") if not session.is_past()]
+    contactable = Participant.objects.filter(cohort=running, contact_consent=True).exclude(email="").count()
+    for session in ahead:
+        round_ = Round.objects.get(target_type__model="trainingsession", target_id=session.pk)
+        assert round_.opens_at == session.ends_at
+        links = Notification.objects.for_target(round_).filter(kind=LINK_KIND, status=Status.PENDING)
+        assert links.count() == contactable
+
+
+MODELS = (Cohort, Participant, TrainingSession, Attendance, Round, CompletedTraining, Notification, AuditEvent)
+
+
 def test_loading_twice_gives_the_same_demo(loaded):
-    before = [
-        model.objects.count() for model in (Cohort, Participant, TrainingSession, Attendance, Round, CompletedTraining)
-    ]
+    before = [model.objects.count() for model in MODELS]
     assert load_all() == 2
-    after = [
-        model.objects.count() for model in (Cohort, Participant, TrainingSession, Attendance, Round, CompletedTraining)
-    ]
+    after = [model.objects.count() for model in MODELS]
     assert after == before

@@ -216,7 +216,8 @@ def test_session_page_queries_do_not_grow(client, coordinator, session, django_a
     ContentType.objects.get_for_model(TrainingSession)  # cached for the process, as in a running site
     # session, the user with roles, permissions and MFA status; the session with cohort, programme
     # and module; its trainers; may-manage check; attendance with participants; current
-    # participants' count; may-take check; corrections; feedback rounds; for a coordinator the
+    # participants' count; may-take check; corrections; feedback rounds with their answer counts
+    # (one query, however many rounds; open/closed from their times); for a coordinator the
     # bookings for the session, whether the session names its own trainers, and their expert
     # profiles (content types cached); then the idle-timeout session save (savepoint, update, release).
     with django_assert_num_queries(16):

@@ -23,41 +23,17 @@ from bookings.services import BookingError
 from experts.models import ExpertProfile
 from feedback.models import Round
 
-from .. import services
+from .. import form_keys, services
 from ..forms_cohorts import BookTrainerForm, CohortForm, ParticipantForm, RemoveParticipantForm, SessionForm
 from ..models import AttendanceChange, AttendanceStatus, Cohort, Participant, TrainingSession
 from ..services import TrainingError
 
 RUN_TRAININGS = "accounts.run_trainings"
 MANAGE_TRAININGS = "accounts.manage_trainings"
-# How long a sent form's one-time key is remembered (see _claim).
-FORM_KEY_SECONDS = 24 * 60 * 60
 
 
 def trainer_required(view):
     return login_required(permission_required(RUN_TRAININGS, raise_exception=True)(view))
-
-
-def _claim(request, form, scope: str) -> tuple[str, bool]:
-    """Claim a form's one-time key: the first post of it gets True. cache.add is atomic (an INSERT on
-    the cache table's key, or SET NX in Redis), so of two concurrent posts only one creates a row; a
-    session flag would not do, since both requests read the session before either saves it."""
-    key = f"trainings:{scope}:{request.user.pk}:{form.form_key}"
-    return key, cache.add(key, "", FORM_KEY_SECONDS)
-
-
-def _sent_before(request, form, scope: str) -> str | None:
-    """The claim key when this form was sent already: checked before validating, since the second
-    post of a new participant would otherwise read as "this address is already in the cohort"."""
-    if request.method != "POST" or form.form_key_missing:
-        return None
-    key = f"trainings:{scope}:{request.user.pk}:{form.form_key}"
-    return key if cache.get(key) is not None else None
-
-
-def _already_sent(request, key: str, fallback: str):
-    messages.info(request, _("This form was already sent: it was saved once."))
-    return redirect(cache.get(key) or fallback)
 
 
 # --- The front page ------------------------------------------------------------------------------
@@ -94,14 +70,14 @@ def index(request):
 @permission_required(MANAGE_TRAININGS, raise_exception=True)
 def cohort_create(request):
     form = CohortForm(posted(request), user=request.user)
-    if sent := _sent_before(request, form, "cohort"):
-        return _already_sent(request, sent, reverse("trainings:index"))
+    if sent := form_keys.sent_before(request, form, "cohort"):
+        return form_keys.already_sent(request, sent, reverse("trainings:index"))
     if request.method == "POST" and form.is_valid():
-        key, first = _claim(request, form, "cohort")
+        key, first = form_keys.claim(request, form, "cohort")
         if not first:
-            return _already_sent(request, key, reverse("trainings:index"))
+            return form_keys.already_sent(request, key, reverse("trainings:index"))
         cohort = form.save()
-        cache.set(key, cohort.get_absolute_url(), FORM_KEY_SECONDS)
+        form_keys.remember(key, cohort.get_absolute_url())
         messages.success(request, _("The cohort was saved."))
         return redirect(cohort)
     return render(request, "trainings/cohort_form.html", {"form": form})
@@ -163,19 +139,19 @@ def cohort_detail(request, pk):
 def participant_create(request, pk):
     cohort = get_object_or_404(Cohort.objects.manageable_by(request.user), pk=pk)
     form = ParticipantForm(posted(request), cohort=cohort)
-    if sent := _sent_before(request, form, "participant"):
-        return _already_sent(request, sent, cohort.get_absolute_url())
+    if sent := form_keys.sent_before(request, form, "participant"):
+        return form_keys.already_sent(request, sent, cohort.get_absolute_url())
     if request.method == "POST" and form.is_valid():
-        key, first = _claim(request, form, "participant")
+        key, first = form_keys.claim(request, form, "participant")
         if not first:
-            return _already_sent(request, key, cohort.get_absolute_url())
+            return form_keys.already_sent(request, key, cohort.get_absolute_url())
         try:
             services.add_participant(cohort=cohort, form=form, actor=request.user)
         except ValidationError as error:
             cache.delete(key)
             form.add_error(None, error.messages)
         else:
-            cache.set(key, cohort.get_absolute_url() + "#participants", FORM_KEY_SECONDS)
+            form_keys.remember(key, cohort.get_absolute_url() + "#participants")
             messages.success(request, _("The participant was added."))
             if "add_another" in request.POST:
                 return redirect("trainings:participant_create", cohort.pk)
@@ -229,14 +205,14 @@ def participant_remove(request, pk):
 def session_create(request, pk):
     cohort = get_object_or_404(Cohort.objects.manageable_by(request.user).select_related("programme"), pk=pk)
     form = SessionForm(posted(request), cohort=cohort)
-    if sent := _sent_before(request, form, "session"):
-        return _already_sent(request, sent, cohort.get_absolute_url())
+    if sent := form_keys.sent_before(request, form, "session"):
+        return form_keys.already_sent(request, sent, cohort.get_absolute_url())
     if request.method == "POST" and form.is_valid():
-        key, first = _claim(request, form, "session")
+        key, first = form_keys.claim(request, form, "session")
         if not first:
-            return _already_sent(request, key, cohort.get_absolute_url())
+            return form_keys.already_sent(request, key, cohort.get_absolute_url())
         session = services.create_session(cohort=cohort, form=form)
-        cache.set(key, session.get_absolute_url(), FORM_KEY_SECONDS)
+        form_keys.remember(key, session.get_absolute_url())
         messages.success(request, _("The session was saved."))
         return redirect(session)
     return render(request, "trainings/session_form.html", {"form": form, "cohort": cohort})
@@ -275,7 +251,8 @@ def session_detail(request, pk):
     """The session, its attendance and corrections, its feedback rounds and its expert trainers."""
     # Queries: the session with cohort, programme and module; its trainers; may-manage check;
     # attendance with participants; current participants' count; may-take check; corrections with
-    # who made them; feedback rounds; for coordinators the expert trainers and their bookings.
+    # who made them; feedback rounds with their answer counts (one query; their states are computed
+    # from their times); for coordinators the expert trainers and their bookings.
     session = get_object_or_404(
         TrainingSession.objects.visible_to(request.user)
         .select_related("cohort__programme", "module")
@@ -301,11 +278,21 @@ def session_detail(request, pk):
             .select_related("attendance__participant", "changed_by")
             .order_by("-changed_at", "-pk")
         ),
-        "rounds": list(Round.objects.on_target(session)),
-        "feedback_url": _feedback_url(session),
+        **_session_rounds(session),
         **_trainer_bookings(session, user),
     }
     return render(request, "trainings/session_detail.html", context)
+
+
+def _session_rounds(session: TrainingSession) -> dict:
+    """The session's feedback rounds (made with the session when its programme has a form:
+    trainings.session_feedback); the link to start one by hand only when it has none."""
+    rounds = list(Round.objects.on_target(session))
+    return {
+        "rounds": rounds,
+        "feedback_ahead": any(round_.state() == "future" for round_ in rounds),
+        "feedback_url": None if rounds else _feedback_url(session),
+    }
 
 
 def _feedback_url(session: TrainingSession) -> str:
