@@ -172,6 +172,16 @@ def test_front_page_lists_feedback_on_my_sessions(client, trainer, cohort):
     assert reverse("feedback:round", args=[round_.pk]) in response.content.decode()
 
 
+
+@pytest.mark.django_db
+def test_front_page_leaves_out_feedback_rounds_not_open_yet(client, trainer):
+    cohort = CohortFactory()
+    cohort.trainers.add(trainer)
+    ahead = TrainingSessionFactory(cohort=cohort, starts_in=timedelta(days=3))
+    RoundFactory(target=ahead, owner=cohort.coordinator, opens_in=timedelta(days=3, hours=3))
+    response = sign_in(client, trainer).get(reverse("trainings:index"))
+    assert response.context["rounds"] == []
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 4])
 def test_front_page_queries_do_not_grow(client, trainer, django_assert_num_queries, count):

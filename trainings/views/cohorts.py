@@ -50,8 +50,9 @@ def index(request):
         "cohorts": list(Cohort.objects.visible_to(user).for_index()),
         "next_session": mine.for_list().filter(ends_at__gt=now).order_by("starts_at", "pk").first(),
         "to_take": list(mine.attendance_missing(now).for_list().order_by("-starts_at", "-pk")[:10]),
+        # Rounds that have opened: a session ahead has its round already, with nothing to read yet.
         "rounds": list(
-            Round.objects.filter(target_type=session_type, target_id__in=mine.values("pk"))
+            Round.objects.filter(target_type=session_type, target_id__in=mine.values("pk"), opens_at__lte=now)
             .for_list()
             .order_by("-opens_at", "-pk")[:10]
         ),
