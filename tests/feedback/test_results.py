@@ -168,7 +168,8 @@ def test_the_series_trend_compares_the_same_question_across_rounds():
     for stars in (5, 5, 4):
         answer(rounds[1], {0: stars})
     answer(rounds[2], {0: 5})
-    keys, points = series_trend(rounds)
+    with translation.override("en"):
+        keys, points = series_trend(rounds)
     assert keys[0] == ("mood", "How did you feel today?")
     assert [str(point.means["mood"]) for point in points[:2]] == ["3.67", "4.67"]
     assert points[2].means["mood"] is None and not points[2].shown  # one answer only
