@@ -25,6 +25,8 @@ urlpatterns = [
     path("ohjelmat/<slug:slug>/materiaalit/", programmes.material_add, name="material_add"),
     path("materiaalit/<int:pk>/", programmes.material_download, name="material_download"),
     path("materiaalit/<int:pk>/poista/", programmes.material_delete, name="material_delete"),
+    # A participant's own (any signed-in user; lists only their own participations)
+    path("omat/", programmes.my_trainings, name="my_trainings"),
     # The staff toolkit (views/guides.py)
     path("tyokalupakki/", guides.guide_list, name="guide_list"),
     path("tyokalupakki/<slug:slug>/", guides.guide_detail, name="guide_detail"),

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import form_keys
 from ..forms import MaterialAddForm
 from ..materials import delete_material, downloadable_materials, programmes_of
-from ..models import Cohort, Programme
+from ..models import Cohort, Material, Participant, Programme, TrainingSession
 
 
 @login_required
@@ -116,3 +117,30 @@ def material_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+@login_required
+def my_trainings(request):
+    """A participant's own trainings: the cohorts they take part in with an account (most have
+    none until they join the bank), the sessions ahead, the materials to download, completion."""
+    # Queries: the participations with cohort and programme; their sessions; their materials.
+    participations = list(
+        Participant.objects.current()
+        .filter(user=request.user)
+        .select_related("cohort__programme")
+        .order_by("-cohort__starts_on", "pk")
+    )
+    cohorts = [participation.cohort for participation in participations]
+    sessions = TrainingSession.objects.filter(cohort__in=cohorts, cancelled=False, ends_at__gt=timezone.now())
+    materials = Material.objects.filter(programme__in=[cohort.programme_id for cohort in cohorts])
+    by_cohort = {cohort.pk: [] for cohort in cohorts}
+    for session in sessions.select_related("module").order_by("starts_at", "pk"):
+        by_cohort[session.cohort_id].append(session)
+    by_programme: dict[int, list] = {}
+    for material in materials.select_related("module").order_by("module__order", "title", "pk"):
+        by_programme.setdefault(material.programme_id, []).append(material)
+    rows = [
+        (participation, by_cohort[participation.cohort_id], by_programme.get(participation.cohort.programme_id, []))
+        for participation in participations
+    ]
+    return render(request, "trainings/my_trainings.html", {"rows": rows})
