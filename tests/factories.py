@@ -322,3 +322,67 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(TrainingSessionFactory)
     participant = factory.SubFactory(ParticipantFactory, cohort=factory.SelfAttribute("..session.cohort"))
     status = "present"
+
+
+# --- Hearings (hearings/models.py)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A published campaign open now for two weeks, asking the age group and municipality; its owner
+    a coordinator with TOTP. QuestionFactory(campaign=...) adds questions."""
+
+    class Meta:
+        model = "hearings.Campaign"
+
+    title = factory.Sequence(lambda n: f"Terveysasemien aukioloajat {n + 1}")
+    title_fi = factory.SelfAttribute("title")
+    slug = factory.Sequence(lambda n: f"aukioloajat-{n + 1}")
+    summary = "Kerro, milloin sinulle sopii asioida terveysasemalla."
+    summary_fi = factory.SelfAttribute("summary")
+    responsible_unit = "Perusterveydenhuolto"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyAttribute(lambda o: o.opens_at + timedelta(days=14))
+    channels = factory.LazyFunction(lambda: ["online", "workshop"])
+    languages = factory.LazyFunction(lambda: ["fi", "sv"])
+    is_published = True
+    owner = factory.SubFactory(UserFactory, role="coordinator", mfa=True)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A free-text question; QuestionFactory(kind="single", choices=["Aamulla", "Illalla"]) adds choices."""
+
+    class Meta:
+        model = "hearings.Question"
+        skip_postgeneration_save = True
+
+    campaign = factory.SubFactory(CampaignFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    kind = "text"
+    text = factory.Sequence(lambda n: f"Mitä haluat sanoa aukioloajoista? ({n + 1})")
+    text_fi = factory.SelfAttribute("text")
+
+    @factory.post_generation
+    def choices(obj, create, extracted, **kwargs):  # noqa: N805
+        from hearings.models import Choice
+
+        for order, label in enumerate(extracted or [], start=1):
+            Choice.objects.create(question=obj, order=order, label=label, label_fi=label)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hearings.Topic"
+
+    title = factory.Sequence(lambda n: f"Suun terveydenhuollon ajanvaraus {n + 1}")
+    decision = "Palveluverkkosuunnitelma 2027"
+    proposer = "Asiakasraati"
+
+
+class PanelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hearings.Panel"
+
+    name = factory.Sequence(lambda n: f"Ikäihmisten asiakasraati {n + 1}")
+    name_fi = factory.SelfAttribute("name")
+    unit = "Ikääntyneiden palvelut"
+    coordinator = factory.SubFactory(UserFactory, role="coordinator", mfa=True)
