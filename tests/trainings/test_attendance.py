@@ -7,32 +7,17 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.db import close_old_connections
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tests.factories import CohortFactory, ParticipantFactory, TrainingSessionFactory, UserFactory
+from tests.trainings.clients import sign_in
 from trainings import services
 from trainings.models import Attendance, AttendanceChange
 
 HELSINKI = timezone.get_default_timezone()
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def sign_in(client, user):
-    client.force_login(user)
-    client.cookies["kp_language"] = "en"
-    return client
-
-
-@pytest.fixture
-def cohort(db, trainer):
-    cohort = CohortFactory()
-    cohort.trainers.add(trainer)
-    return cohort
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from notifications.models import Notification, Status
@@ -18,27 +18,11 @@ from tests.factories import (
     TrainingSessionFactory,
     UserFactory,
 )
+from tests.trainings.clients import sign_in
 from trainings.models import Attendance, Cohort, Participant, TrainingSession
 from trainings.reminders import PARTICIPANT_REMINDER
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def sign_in(client, user):
-    client.force_login(user)
-    client.cookies["kp_language"] = "en"
-    return client
-
-
-@pytest.fixture
-def cohort(db, trainer):
-    cohort = CohortFactory()
-    cohort.trainers.add(trainer)
-    return cohort
+pytestmark = pytest.mark.usefixtures("english")
 
 
 # --- Access ----------------------------------------------------------------------------------------
@@ -172,7 +156,6 @@ def test_front_page_lists_feedback_on_my_sessions(client, trainer, cohort):
     assert reverse("feedback:round", args=[round_.pk]) in response.content.decode()
 
 
-
 @pytest.mark.django_db
 def test_front_page_leaves_out_feedback_rounds_not_open_yet(client, trainer):
     cohort = CohortFactory()
@@ -181,6 +164,7 @@ def test_front_page_leaves_out_feedback_rounds_not_open_yet(client, trainer):
     RoundFactory(target=ahead, owner=cohort.coordinator, opens_in=timedelta(days=3, hours=3))
     response = sign_in(client, trainer).get(reverse("trainings:index"))
     assert response.context["rounds"] == []
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 4])

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bookings.models import ExpenseLine
 from tests.factories import (
@@ -20,12 +20,7 @@ from tests.factories import (
 from trainings.costs import cost_summary
 from trainings.models import Attendance, Cost
 
-
-@pytest.fixture(autouse=True)
-def english():
-    # The cost lines' labels are compared in English.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def sent(data: dict) -> dict:

@@ -3,24 +3,15 @@ safe on save, and the pages' queries."""
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import GuideFactory, UserFactory
+from tests.trainings.clients import sign_in as login
 from trainings.models import Guide
 
 LIST = reverse("trainings:guide_list")
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def login(client, user):
-    client.force_login(user)
-    client.cookies["kp_language"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Invitation
 from notifications.models import Notification, Status
@@ -15,11 +15,7 @@ from trainings import onboarding
 from trainings.models import OnboardingItem
 from trainings.onboarding import OVERDUE_KIND, overdue_skip_reason, schedule_reminders
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import (
     CohortFactory,
@@ -11,18 +10,9 @@ from tests.factories import (
     TrainingSessionFactory,
     UserFactory,
 )
+from tests.trainings.clients import sign_in as login
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def login(client, user):
-    client.force_login(user)
-    client.cookies["kp_language"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tests.factories import (
     CohortFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     TrainingSessionFactory,
     UserFactory,
 )
+from tests.trainings.clients import sign_in as login
 from trainings.models import Material
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -29,16 +30,7 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def login(client, user):
-    client.force_login(user)
-    client.cookies["kp_language"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def docx_bytes() -> bytes:

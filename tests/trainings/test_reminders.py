@@ -5,36 +5,21 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from feedback.models import Round
 from feedback.services import create_round
 from notifications.models import Notification, Status
 from notifications.services import send_notification
-from tests.factories import CohortFactory, ParticipantFactory, TrainingSessionFactory, UserFactory, seeded_form
+from tests.factories import ParticipantFactory, TrainingSessionFactory, UserFactory, seeded_form
+from tests.trainings.clients import sign_in
 from trainings import reminders, services
 from trainings.models import TrainingSession
 
 P, T = reminders.PARTICIPANT_REMINDER, reminders.TRAINER_REMINDER
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def cohort(db, trainer):
-    cohort = CohortFactory()
-    cohort.trainers.add(trainer)
-    return cohort
-
-
-def sign_in(client, user):
-    client.force_login(user)
-    client.cookies["kp_language"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def add_session(client, cohort, days: int, **changes):

@@ -6,21 +6,18 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from feedback.models import Round
 from feedback.services import LINK_KIND, create_round
 from notifications.models import Notification, Status
 from notifications.services import send_notification
 from tests.factories import CohortFactory, ParticipantFactory, ProgrammeFactory, UserFactory, seeded_form
+from tests.trainings.clients import sign_in
 from trainings import services, session_feedback
 from trainings.models import TrainingSession
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
@@ -29,12 +26,6 @@ def cohort(db, trainer):
     cohort = CohortFactory(programme=ProgrammeFactory(feedback_template=seeded_form().template))
     cohort.trainers.add(trainer)
     return cohort
-
-
-def sign_in(client, user):
-    client.force_login(user)
-    client.cookies["kp_language"] = "en"
-    return client
 
 
 def session_data(days: int, start: str = "10:00", end: str = "12:00") -> dict:

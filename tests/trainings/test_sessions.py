@@ -6,11 +6,10 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bookings.models import Assignment, Booking, BookingStatus
 from tests.factories import (
-    CohortFactory,
     ExpertProfileFactory,
     ParticipantFactory,
     ProgrammeFactory,
@@ -19,28 +18,13 @@ from tests.factories import (
     UserFactory,
     seeded_form,
 )
+from tests.trainings.clients import sign_in
 from trainings.models import AttendanceChange, TrainingSession
 
 HELSINKI = timezone.get_default_timezone()
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def sign_in(client, user):
-    client.force_login(user)
-    client.cookies["kp_language"] = "en"
-    return client
-
-
-@pytest.fixture
-def cohort(db, trainer):
-    cohort = CohortFactory()
-    cohort.trainers.add(trainer)
-    return cohort
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
