@@ -89,6 +89,11 @@ class CampaignQuerySet(models.QuerySet):
     def past(self):
         return self.published().filter(closes_at__lte=timezone.now())
 
+    def for_staff_list(self):
+        """The staff's landing page: each campaign with its number of responses (every channel) in
+        the same query, and its owner."""
+        return self.select_related("owner").annotate(response_count=models.Count("responses"))
+
 
 class Campaign(models.Model):
     """A hearing: what residents are asked, when, over which channels; and afterwards its outcome.
@@ -233,6 +238,18 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} #{self.pk}"
+
+
+class Receipt(models.Model):
+    """A sent online form's one-time token (its hash), inserted in the same statement as the response,
+    so that a double submit stores one response (hearings/answering.py). No link to the response and no
+    time: the table says only "this form was sent already"."""
+
+    token_hash = models.CharField(max_length=64, primary_key=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return self.token_hash[:8]
 
 
 class Theme(models.Model):

@@ -161,6 +161,10 @@ KP_FEEDBACK_OPEN_DAYS = env.int("KP_FEEDBACK_OPEN_DAYS", default=7)
 # committed without waiting for the disk: a PostgreSQL crash could lose the last fraction of a second
 # of answers. 0 writes them through Django's connection and waits.
 KP_FEEDBACK_ASYNC_COMMIT = env.bool("KP_FEEDBACK_ASYNC_COMMIT", default=True)
+# Online answers to a hearing per client (a keyed hash of its address, in the cache only) and campaign
+# in a window of this many seconds (hearings/throttle.py); 0 turns the limit off.
+KP_HEARINGS_RATE_LIMIT = env.int("KP_HEARINGS_RATE_LIMIT", default=20)
+KP_HEARINGS_RATE_WINDOW = env.int("KP_HEARINGS_RATE_WINDOW", default=600)
 # Uploaded profile photos: at most this many bytes; they are re-encoded to drop location metadata.
 KP_MAX_PHOTO_BYTES = env.int("KP_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
 # Training materials (trainings.forms.MaterialForm): at most this many bytes a file.
@@ -168,6 +172,9 @@ KP_MATERIAL_MAX_BYTES = env.int("KP_MATERIAL_MAX_BYTES", default=20 * 1024 * 102
 # Who runs the trainings, as certificates and completed-training records name it, e.g.
 # "Päijät-Hämeen hyvinvointialue" (empty: "Wellbeing services county" in the reader's language).
 KP_ORGANISER_NAME = env.str("KP_ORGANISER_NAME", default="")
+# Resident hearings: the owner of a campaign is reminded when its outcome ("what we heard, what we
+# did") is still unpublished this many weeks after the campaign closed.
+KP_HEARING_OUTCOME_WEEKS = env.int("KP_HEARING_OUTCOME_WEEKS", default=6)
 
 # Sessions expire after 30 idle minutes: a request renews the session and its cookie when it was
 # last renewed a minute ago or more (accounts.middleware.SessionActivityMiddleware).
@@ -302,6 +309,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-due-notifications": {"task": "notifications.tasks.sweep_due_notifications_task", "schedule": 60.0},
     "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions_task", "schedule": 3600.0},
+    # Hearings: delete residents' addresses once their outcome message was sent (hearings/outcome.py).
+    "sweep-outcome-contacts": {"task": "hearings.tasks.sweep_outcome_contacts_task", "schedule": 300.0},
     # 03.15 Finnish time (CELERY_TIMEZONE). The clocks change at 03.00/04.00 here, so one night in March
     # has no 03.15 and one in October has two: harmless, the refresh is idempotent and also runs on
     # every booking change.

@@ -386,3 +386,45 @@ class PanelFactory(factory.django.DjangoModelFactory):
     name_fi = factory.SelfAttribute("name")
     unit = "Ikääntyneiden palvelut"
     coordinator = factory.SubFactory(UserFactory, role="coordinator", mfa=True)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """An online response in Finnish with no background; ResponseFactory(age_group="75-", channel="paper")."""
+
+    class Meta:
+        model = "hearings.Response"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    channel = "online"
+    language = "fi"
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """AnswerFactory(response=r, question=q, text="…" | choice=c | value=4)."""
+
+    class Meta:
+        model = "hearings.Answer"
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(QuestionFactory, campaign=factory.SelfAttribute("..response.campaign"))
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hearings.Theme"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Sequence(lambda n: ["Aukioloajat", "Pysäköinti", "Ajanvaraus", "Saavutettavuus"][n % 4] + f" {n}")
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    """A workshop's notes; NoteFactory(channel="panel") for a client panel's output."""
+
+    class Meta:
+        model = "hearings.Note"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    channel = "workshop"
+    title = factory.Sequence(lambda n: f"Työpaja {n + 1}")
+    text = "Osallistujat toivoivat iltavastaanottoja ja parempaa pysäköintiä."
+    participants = 12

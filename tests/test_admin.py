@@ -12,6 +12,10 @@ NOT_IN_ADMIN = {
     "feedback.Tally": "counts of answers, read only as results, through the threshold rule",
     "feedback.TextAnswer": "comments are read only as results, through the threshold rule",
     "feedback.Receipt": "hashes of sent forms' one-time tokens, nothing to read",
+    "hearings.Response": "anonymous responses are read only as figures, on the analysis page",
+    "hearings.Answer": "anonymous answers are read only as figures, on the analysis page",
+    "hearings.ContactRequest": "addresses to be told an outcome: read by nobody, deleted once told",
+    "hearings.Receipt": "hashes of sent forms' one-time tokens, nothing to read",
 }
 
 

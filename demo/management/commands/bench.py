@@ -1,7 +1,8 @@
 """`make bench`: figures for the README, from a run anyone can repeat.
 
 `manage.py bench` runs the notifications part; `--experts` adds the expert search part, `--feedback`
-the session feedback part, and `--no-notifications` leaves the notifications part out.
+the session feedback part, `--hearings` the resident hearings' answers (demo/hearings_bench.py), and
+`--no-notifications` leaves the notifications part out.
 
 experts: realistic profiles (demo/expert_bench.py) at each size of --expert-sizes; the search page's
 queryset (filter, rank, count and the page of 25 with its lists) timed over --runs runs for three
@@ -42,7 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from demo import expert_bench, feedback_bench
+from demo import expert_bench, feedback_bench, hearings_analysis_bench, hearings_bench
 from experts.models import ExpertProfile
 from experts.views.search import CappedPaginator
 from feedback.models import Tally, TextAnswer
@@ -81,18 +82,31 @@ class Command(BaseCommand):
         parser.add_argument("--expert-sizes", default="5000,50000", help="profile counts to measure at")
         parser.add_argument("--runs", type=int, default=30, help="timed searches per kind and size")
         parser.add_argument("--feedback", action="store_true", help="also run the session feedback part")
+        parser.add_argument("--hearings", action="store_true", help="also run the resident hearings part")
         parser.add_argument(
             "--feedback-answers", type=int, default=200_000, help="answers of the round whose results are timed"
         )
 
     def handle(
-        self, *args, notifications, no_notifications, experts, expert_sizes, runs, feedback, feedback_answers, **options
+        self,
+        *args,
+        notifications,
+        no_notifications,
+        experts,
+        expert_sizes,
+        runs,
+        feedback,
+        feedback_answers,
+        hearings=False,
+        **options,
     ):
         self.stdout.write(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
         if experts:
             self.bench_experts(sorted(int(size) for size in expert_sizes.split(",")), runs)
         if feedback:
             self.bench_feedback(feedback_answers, runs)
+        if hearings:
+            self.bench_hearings()
         if not no_notifications:
             self.stdout.write(f"broker: {settings.CELERY_BROKER_URL.split('://')[0]}")
             self.bench_notifications(notifications)
@@ -226,6 +240,17 @@ class Command(BaseCommand):
                 write(f"    -- {name}")
                 for line in plan.splitlines():
                     write(f"       {line}")
+
+    def bench_hearings(self) -> None:
+        """Online answers to a hearing per second against the ceiling (demo/hearings_bench.py)."""
+        warnings.filterwarnings("ignore", message="No directory at")
+        self.stdout.write(f"resident hearings: {os.cpu_count()} cores")
+        before = cpu_times()
+        hearings_bench.report(self.stdout.write)
+        self.stdout.write(f"    (CPU time taken by the hypervisor meanwhile: {steal_share(before, cpu_times())})")
+        before = cpu_times()
+        hearings_analysis_bench.measure_analysis(self.stdout.write)
+        self.stdout.write(f"    (CPU time taken by the hypervisor meanwhile: {steal_share(before, cpu_times())})")
 
     def bench_notifications(self, count: int) -> None:
         target, _ = User.objects.get_or_create(email=f"bench{BENCH_DOMAIN}", defaults={"is_active": True})

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import accounts, bookings, expert_bank, experts, feedback, notifications, trainings
+from demo import accounts, bookings, expert_bank, experts, feedback, hearings, notifications, trainings
 
 
 class Command(BaseCommand):
@@ -20,10 +20,12 @@ class Command(BaseCommand):
         assignments = bookings.load()
         rounds = feedback.load()
         cohorts = trainings.load()
+        campaigns = hearings.load()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {searchable + 1} demo experts in the bank, {assignments} demo assignments,"
-                f" {rounds} feedback rounds (try the form: /p/{feedback.OPEN_CODE}/), {cohorts} training cohorts."
+                f" {rounds} feedback rounds (try the form: /p/{feedback.OPEN_CODE}/), {cohorts} training cohorts,"
+                f" {campaigns} hearing campaigns (one open: /kuulemiset/{hearings.OPEN_SLUG}/)."
                 " Demo accounts:"
             )
         )
