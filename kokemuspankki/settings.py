@@ -162,8 +162,10 @@ KP_FEEDBACK_OPEN_DAYS = env.int("KP_FEEDBACK_OPEN_DAYS", default=7)
 # of answers. 0 writes them through Django's connection and waits.
 KP_FEEDBACK_ASYNC_COMMIT = env.bool("KP_FEEDBACK_ASYNC_COMMIT", default=True)
 # Online answers to a hearing per client (a keyed hash of its address, in the cache only) and campaign
-# in a window of this many seconds (hearings/throttle.py); 0 turns the limit off.
-KP_HEARINGS_RATE_LIMIT = env.int("KP_HEARINGS_RATE_LIMIT", default=20)
+# in a window of this many seconds (hearings/throttle.py); 0 turns the limit off. Sized for a whole
+# workshop or a library behind one address answering at once (a refused answer is kept in the form,
+# but people should not have to wait): it stops a script, not a room of residents.
+KP_HEARINGS_RATE_LIMIT = env.int("KP_HEARINGS_RATE_LIMIT", default=200)
 KP_HEARINGS_RATE_WINDOW = env.int("KP_HEARINGS_RATE_WINDOW", default=600)
 # Uploaded profile photos: at most this many bytes; they are re-encoded to drop location metadata.
 KP_MAX_PHOTO_BYTES = env.int("KP_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
