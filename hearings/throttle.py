@@ -9,7 +9,7 @@ workplace's NAT) are why the limit is generous: it stops a script, not a room of
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.crypto import salted_hmac
 
 SALT = "kokemuspankki.hearings.throttle"
@@ -28,9 +28,10 @@ def allow_answer(request, campaign_id: int) -> bool:
     if limit <= 0:
         return True
     key = client_key(request, campaign_id)
+    cache = caches["throttle"]  # Redis, or this process's memory (settings.CACHES)
     timeout = settings.KP_HEARINGS_RATE_WINDOW + 5
-    # incr() first: one round trip for every answer but a window's first. Atomic in Redis (production);
-    # the database cache's incr is a read and a write, which at worst lets an extra answer through.
+    # incr() first: one round trip for every answer but a window's first. Atomic in Redis (production)
+    # and in the process-local cache (it locks).
     try:
         count = cache.incr(key)
     except ValueError:  # the window's first answer (or the key expired just now)
