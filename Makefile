@@ -39,9 +39,9 @@ messages: $(STAMP) ## update the fi/sv message files from the code and templates
 screenshots: $(STAMP) ## regenerate docs/screenshots/ from the browser tests
 	KP_SCREENSHOTS=1 $(DEVSTACK) test tests/browser -q
 
-bench: $(STAMP) ## benchmark figures for the README: expert search, session feedback (needs wrk), then notifications (set REDIS_URL for Redis)
+bench: $(STAMP) ## benchmark figures for the README: expert search, session feedback and hearings (need wrk), then notifications (set REDIS_URL for Redis)
 	$(DEVSTACK) manage migrate --no-input -v 0
-	$(DEVSTACK) manage bench --experts --feedback $(ARGS)
+	$(DEVSTACK) manage bench --experts --feedback --hearings $(ARGS)
 
 totp: $(STAMP) ## the current two-factor code of the demo staff accounts
 	@$(DEVSTACK) manage demo_totp 2>/dev/null | tail -1
