@@ -31,8 +31,8 @@ class TopicStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     ACCEPTED = "accepted", _("Accepted, waiting for a campaign")
     IN_CAMPAIGN = "campaign", _("In a campaign")
-    DECLINED = "declined", _("Declined")
-    DONE = "done", _("Done")
+    DECLINED = "declined", pgettext_lazy("topic status", "Declined")
+    DONE = "done", pgettext_lazy("topic status", "Done")
 
 
 class Topic(models.Model):
