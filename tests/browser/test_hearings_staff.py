@@ -51,7 +51,7 @@ def test_a_coordinator_creates_and_publishes_a_campaign_on_a_phone(browser, live
 
     page.locator(f"a[href='/kuulemiset/hallinta/kampanjat/{campaign.pk}/kysymykset/uusi/']").first.tap()
     page.wait_for_url("**/kysymykset/uusi/")
-    check_page(page, viewport, "coordinator", "hearings-question-form")
+    check_page(page, viewport, "coordinator", "hearings-question-form", screenshot=False)
     page.locator("label[for=id_kind_1]").tap()  # one choice
     page.fill("#id_text_fi", "Milloin sinulle sopii asioida?")
     page.fill("#id_choices_fi", "Aamulla\nIltapäivällä\nIllalla")
@@ -66,7 +66,7 @@ def test_a_coordinator_creates_and_publishes_a_campaign_on_a_phone(browser, live
 
     page.wait_for_url("**/kuulemiset/hallinta/kampanjat/*/#questions")
     expect(page.locator(".question-list > li")).to_have_count(2)
-    check_page(page, viewport, "coordinator", "hearings-campaign-questions")
+    check_page(page, viewport, "coordinator", "hearings-campaign-questions", screenshot=False)
     campaign.refresh_from_db()
     assert campaign.is_published and campaign.owner == coordinator
     assert [(q.kind, q.choices.count()) for q in campaign.questions.all()] == [("single", 3), ("likert", 0)]
