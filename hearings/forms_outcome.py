@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import DATE_FORMATS, PickerDateField, https_by_default
 from experts.forms_profile import DateInput
+from kokemuspankki.form_keys import FormKeyMixin
 
-from .form_keys import FormKeyMixin
 from .models import Campaign, Decision, Finding
 from .outcome import decision_error
 

@@ -18,8 +18,8 @@ from bookings.forms import (
 from bookings.models import Assignment
 from experts.forms_profile import DateInput, TimeInput
 from experts.models import ExpertProfile, TaskType
+from kokemuspankki.form_keys import FormKeyMixin
 
-from .form_keys import FormKeyMixin
 from .models import Campaign, Channel, Note, Panel, PanelMeeting, PanelMember
 
 PANEL_TASK = "asiakasraati"

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from bookings.forms import DATE_FORMATS, SPRING_GAP, TIME_FORMATS, PickerDateField, PickerTimeField, helsinki_time
 from experts.forms_profile import DateInput, TimeInput
 from experts.models import Municipality
+from kokemuspankki.form_keys import FormKeyMixin
 
-from .form_keys import FormKeyMixin
 from .forms_public import question_field
 from .models import (
     AgeGroup,

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .form_keys import FormKeyMixin
+from kokemuspankki.form_keys import FormKeyMixin
+
 from .models import Material, Module
 
 # Extension -> the content type we serve it as. The browser's claimed type is not trusted: the type

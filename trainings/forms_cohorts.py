@@ -24,8 +24,8 @@ from bookings.forms import (
 from bookings.models import Assignment
 from experts.forms_profile import DateInput, TimeInput
 from experts.models import TaskType
+from kokemuspankki.form_keys import FormKeyMixin
 
-from .form_keys import FormKeyMixin
 from .models import AttendanceStatus, Cohort, Module, Participant, TrainingSession
 
 

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bookings.money import MoneyField
+from kokemuspankki.form_keys import FormKeyMixin
 
-from .form_keys import FormKeyMixin
 from .models import Cost
 
 

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import posted
+from kokemuspankki import form_keys
 
-from .. import form_keys, outcome
+from .. import outcome
 from ..forms_outcome import DecisionForm, FindingForm, OutcomeForm
 from ..models import Campaign, Decision, Finding
 

@@ -14,8 +14,9 @@ from accounts.http import posted
 from accounts.models import AuditAction
 from accounts.services import record_audit_event
 from bookings.services import BookingError
+from kokemuspankki import form_keys
 
-from .. import form_keys, panels
+from .. import panels
 from ..forms_panels import BookMembersForm, MeetingForm, MemberForm, OutputForm, PanelForm
 from ..models import Panel, PanelMeeting, PanelMember
 from .outcome import staff_required

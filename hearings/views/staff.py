@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import posted
+from kokemuspankki import form_keys
 
-from .. import form_keys, services
+from .. import services
 from ..forms_staff import CampaignForm, NoteForm, PaperResponseForm, QuestionForm, TopicFilterForm, TopicForm
 from ..models import Campaign, Channel, Choice, Question, Response, Topic, TopicStatus
 from ..services import HearingError

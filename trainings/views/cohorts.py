@@ -22,8 +22,9 @@ from accounts.services import record_audit_event
 from bookings.services import BookingError
 from experts.models import ExpertProfile
 from feedback.models import Round
+from kokemuspankki import form_keys
 
-from .. import form_keys, services
+from .. import services
 from ..forms_cohorts import BookTrainerForm, CohortForm, ParticipantForm, RemoveParticipantForm, SessionForm
 from ..models import AttendanceChange, AttendanceStatus, Cohort, Participant, TrainingSession
 from ..services import TrainingError

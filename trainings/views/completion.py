@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from accounts.http import posted
 from accounts.models import AuditAction
 from accounts.services import record_audit_events
+from kokemuspankki import form_keys
 
-from .. import form_keys
 from ..completion import (
     attended_modules,
     cohort_statuses,

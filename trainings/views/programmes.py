@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import form_keys
+from kokemuspankki import form_keys
+
 from ..forms import MaterialAddForm
 from ..materials import delete_material, downloadable_materials, programmes_of
 from ..models import Cohort, Material, Participant, Programme, TrainingSession

@@ -1,6 +1,6 @@
-"""One-time form keys: a form that creates a row carries a random key in a hidden input, and the view
-claims it once (cache.add) before saving, so that a double-submitted form (a double tap, a resent
-request, two tabs) creates one row and the second post is told so.
+"""One-time form keys (trainings and hearings): a form that creates a row carries a random key in a
+hidden input, and the view claims it once (cache.add) before saving, so that a double-submitted form
+(a double tap, a resent request, two tabs) creates one row and the second post is told so.
 
 cache.add is atomic (an INSERT on the cache table's key, or SET NX in Redis): of two concurrent posts
 only one claims the key. A session flag would not do, since both requests read the session before
@@ -36,7 +36,8 @@ class FormKeyMixin:
 
 
 def _key(request, form, scope: str) -> str:
-    return f"trainings:{scope}:{request.user.pk}:{form.form_key}"
+    # The key is random (24 bytes): apps' scopes ("cost", "campaign", …) only make it readable.
+    return f"form-key:{scope}:{request.user.pk}:{form.form_key}"
 
 
 def claim(request, form, scope: str) -> tuple[str, bool]:
