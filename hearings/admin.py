@@ -9,6 +9,7 @@ told) and the online form's receipts.
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
@@ -115,10 +116,15 @@ class NoteAdmin(admin.ModelAdmin):
     filter_horizontal = ["themes"]
 
 
+# A link to the minutes typed without a scheme is taken as https:// (as Django 6 will).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class DecisionInline(admin.StackedInline):
     model = Decision
     extra = 0
     fields = [("body", "decided_on", "reference"), "url", "status", "reasons"]
+    formfield_overrides = HTTPS_LINKS
 
 
 @admin.register(Finding)
@@ -133,6 +139,7 @@ class FindingAdmin(TranslationAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["body", "reference", "decided_on", "status", "finding"]
     list_filter = ["status", "decided_on"]
     search_fields = ["body", "reference", "reasons"]
