@@ -29,7 +29,7 @@ def test_404_page_in_swedish(client):
 @pytest.mark.django_db
 def test_403_page_is_translated(client):
     client.force_login(UserFactory(role="expert"))
-    response = client.get("/kuulemiset/")
+    response = client.get("/kuulemiset/hallinta/")  # hearings for staff
     assert response.status_code == 403
     assert "Ei käyttöoikeutta" in response.content.decode()
 

@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 ROLE_PAGES = {
     "coordinator": [
         ("experts", "/asiantuntijat/"),
-        ("hearings", "/kuulemiset/"),
+        ("hearings", "/kuulemiset/hallinta/"),
         ("trainings", "/valmennukset/"),
         ("feedback", "/palaute/"),
         ("invitations", "/tili/kutsut/"),
@@ -34,6 +34,7 @@ def test_public_pages_are_accessible(page, viewport):
         ("login", "/accounts/login/", 200),
         ("accessibility", "/saavutettavuus/", 200),
         ("privacy", "/tietosuoja/", 200),
+        ("hearings", "/kuulemiset/", 200),
         ("not-found", "/ei-tallaista-sivua/", 404),
     ]:
         response = page.goto(path)
