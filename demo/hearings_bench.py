@@ -194,7 +194,7 @@ def throughput(write) -> Throughput:
         stored = Response.objects.filter(campaign=campaign).count()
         remove_bench_hearings()
     ceiling_rps = statistics.mean([runs[0].rps, runs[-1].rps])
-    return Throughput(runs, ceiling_rps, stored, settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
+    return Throughput(runs, ceiling_rps, stored, settings.CACHES["throttle"]["BACKEND"].rsplit(".", 1)[-1])
 
 
 def report(write) -> None:
