@@ -91,6 +91,31 @@ def helsinki_time(day: date, clock: time) -> datetime | None:
     return moment
 
 
+def clean_time_range(form, day: date | None, start: time | None, end: time | None) -> tuple[datetime, datetime] | None:
+    """A form's date with its start and end clock times (fields `start_time`, `end_time`) as aware
+    moments, or None: when one is missing, or after adding the form's error for an end not after the
+    start or a time the spring clock change skips. Assignments, training sessions and client panel
+    meetings are all entered so."""
+    if not (day and start and end):
+        return None
+    starts_at, ends_at = helsinki_time(day, start), helsinki_time(day, end)
+    if end <= start:
+        form.add_error("end_time", _("The end time must be after the start time."))
+        return None
+    if starts_at is None or ends_at is None:
+        skipped, resumes = (formats.time_format(clock, "TIME_FORMAT") for clock in SPRING_GAP)
+        form.add_error(
+            "start_time" if starts_at is None else "end_time",
+            _(
+                "This time does not exist in Finland: the clocks go forward from %(skipped)s to "
+                "%(resumes)s that night. Choose a time before %(skipped)s or from %(resumes)s on."
+            )
+            % {"skipped": skipped, "resumes": resumes},
+        )
+        return None
+    return starts_at, ends_at
+
+
 class TimeRangeForm(forms.Form):
     """A date and the start and end time on it; `starts_at`/`ends_at` (aware) after cleaning.
 
@@ -103,26 +128,14 @@ class TimeRangeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
-        if day and start and end:
-            starts_at, ends_at = helsinki_time(day, start), helsinki_time(day, end)
-            if end <= start:
-                self.add_error("end_time", _("The end time must be after the start time."))
-            elif starts_at is None or ends_at is None:
-                skipped, resumes = (formats.time_format(clock, "TIME_FORMAT") for clock in SPRING_GAP)
-                self.add_error(
-                    "start_time" if starts_at is None else "end_time",
-                    _(
-                        "This time does not exist in Finland: the clocks go forward from %(skipped)s to "
-                        "%(resumes)s that night. Choose a time before %(skipped)s or from %(resumes)s on."
-                    )
-                    % {"skipped": skipped, "resumes": resumes},
-                )
-            elif starts_at <= timezone.now():
+        day = cleaned.get("date")
+        times = clean_time_range(self, day, cleaned.get("start_time"), cleaned.get("end_time"))
+        if times is not None:
+            if times[0] <= timezone.now():
                 field = "start_time" if day == timezone.localdate() else "date"
                 self.add_error(field, _("The assignment cannot start in the past."))
             else:
-                cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
+                cleaned["starts_at"], cleaned["ends_at"] = times
         return cleaned
 
     @staticmethod

@@ -8,12 +8,11 @@ from accounts.models import User
 from accounts.roles import Role
 from bookings.forms import (
     DATE_FORMATS,
-    SPRING_GAP,
     TIME_FORMATS,
     ContactPersonField,
     PickerDateField,
     PickerTimeField,
-    helsinki_time,
+    clean_time_range,
 )
 from bookings.models import Assignment
 from experts.forms_profile import DateInput, TimeInput
@@ -150,20 +149,9 @@ class MeetingForm(FormKeyMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.check_form_key()
-        day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
-        if not (day and start and end):
-            return cleaned
-        starts_at, ends_at = helsinki_time(day, start), helsinki_time(day, end)
-        if end <= start:
-            self.add_error("end_time", _("The end time must be after the start time."))
-        elif starts_at is None or ends_at is None:
-            self.add_error(
-                "start_time" if starts_at is None else "end_time",
-                _("This time does not exist in Finland: the clocks go forward that night (%(gap)s).")
-                % {"gap": "–".join(clock.strftime("%H.%M") for clock in SPRING_GAP)},
-            )
-        else:
-            self.instance.starts_at, self.instance.ends_at = starts_at, ends_at
+        times = clean_time_range(self, cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time"))
+        if times is not None:
+            self.instance.starts_at, self.instance.ends_at = times
         return cleaned
 
 

@@ -7,19 +7,18 @@ times are wall-clock times in Helsinki (settings.TIME_ZONE), as in bookings' for
 
 from django import forms
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
 from bookings.forms import (
     DATE_FORMATS,
-    SPRING_GAP,
     TIME_FORMATS,
     ContactPersonField,
     PickerDateField,
     PickerTimeField,
-    helsinki_time,
+    clean_time_range,
 )
 from bookings.models import Assignment
 from experts.forms_profile import DateInput, TimeInput
@@ -176,25 +175,10 @@ class SessionForm(FormKeyMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.check_form_key()
-        day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
-        if not (day and start and end):
-            return cleaned
-        starts_at, ends_at = helsinki_time(day, start), helsinki_time(day, end)
-        if end <= start:
-            self.add_error("end_time", _("The end time must be after the start time."))
-        elif starts_at is None or ends_at is None:
-            skipped, resumes = (formats.time_format(clock, "TIME_FORMAT") for clock in SPRING_GAP)
-            self.add_error(
-                "start_time" if starts_at is None else "end_time",
-                _(
-                    "This time does not exist in Finland: the clocks go forward from %(skipped)s to "
-                    "%(resumes)s that night. Choose a time before %(skipped)s or from %(resumes)s on."
-                )
-                % {"skipped": skipped, "resumes": resumes},
-            )
-        else:
-            cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
-            self.instance.starts_at, self.instance.ends_at = starts_at, ends_at
+        times = clean_time_range(self, cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time"))
+        if times is not None:
+            cleaned["starts_at"], cleaned["ends_at"] = times
+            self.instance.starts_at, self.instance.ends_at = times
         return cleaned
 
 
