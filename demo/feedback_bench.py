@@ -27,6 +27,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -486,6 +487,27 @@ def measure(name: str, url: str, **options) -> Run:
     return parse_wrk(name, wrk(url, SECONDS, **options))
 
 
+def bodies_needed(ceiling: Run) -> int:
+    """Enough answer bodies for twice the ceiling's rate: each POST is a new answer, never a replay."""
+    return int(ceiling.rps * 2 * max(SECONDS, 1)) + 1000
+
+
+def measure_posts(name: str, url: str, bodies: list[str], needed: int, work: Path, stored: Callable[[], int]) -> Run:
+    """POST a body of its own per request (POST_SCRIPT): the bodies after `needed` for the warm-up,
+    the first `needed` for the measured run. extra["stored"] is how much `stored()` grew meanwhile, to
+    set against the acknowledged answers (none lost)."""
+    (work / "warmup.txt").write_text("\n".join(bodies[needed:]) + "\n")
+    (work / "bodies.txt").write_text("\n".join(bodies[:needed]) + "\n")
+    script = work / "post.lua"
+    script.write_text(POST_SCRIPT)
+    threads = WRK_ARGS[0][2:]
+    wrk(url, WARMUP_SECONDS, script=script, args=[str(work / "warmup.txt"), threads])
+    before = stored()
+    run = parse_wrk(name, wrk(url, SECONDS, script=script, args=[str(work / "bodies.txt"), threads]))
+    run.extra["stored"] = stored() - before
+    return run
+
+
 def settled_count(round_: Round) -> int:
     """The round's answers once the requests wrk left in flight when it stopped have finished."""
     count = -1
@@ -547,22 +569,11 @@ def throughput(user: User, sessions: list[str], write) -> Throughput:
         form_url = app.url(round_.answer_url())
         runs.append(measure("GET /p/<code>/ (answer form)", form_url))
 
-        # Enough bodies for twice the ceiling's rate: each POST is a new answer, never a replay.
-        needed = int(runs[0].rps * 2 * max(SECONDS, 1)) + 1000
+        needed = bodies_needed(runs[0])
         bodies = answer_bodies(round_, needed + needed // 4, seed=14)
-        (work / "warmup.txt").write_text("\n".join(bodies[needed:]) + "\n")
-        (work / "bodies.txt").write_text("\n".join(bodies[:needed]) + "\n")
-        script = work / "post.lua"
-        script.write_text(POST_SCRIPT)
-        threads = WRK_ARGS[0][2:]
-        wrk(form_url, WARMUP_SECONDS, script=script, args=[str(work / "warmup.txt"), threads])
-        before = settled_count(round_)
-        post = parse_wrk(
-            "POST /p/<code>/ (answers)",
-            wrk(form_url, SECONDS, script=script, args=[str(work / "bodies.txt"), threads]),
+        runs.append(
+            measure_posts("POST /p/<code>/ (answers)", form_url, bodies, needed, work, lambda: settled_count(round_))
         )
-        post.extra["stored"] = settled_count(round_) - before
-        runs.append(post)
 
         runs.append(
             measure(

@@ -30,7 +30,7 @@ from django.utils import timezone
 from accounts.models import User
 from demo import expert_bench, feedback_bench
 from demo.expert_bench import BENCH_DOMAIN
-from demo.feedback_bench import POST_SCRIPT, WRK_ARGS, Run, Server, app_env, make_ceiling_table, measure, parse_wrk, wrk
+from demo.feedback_bench import WRK_ARGS, Run, Server, app_env, make_ceiling_table, measure
 from hearings.answering import issue_token
 from hearings.models import Answer, Campaign, Choice, ContactRequest, Question, QuestionKind, Receipt, Response
 
@@ -166,22 +166,13 @@ def throughput(write) -> Throughput:
         runs = [measure("ceiling (first)", ceiling.url())]
         page_url = app.url(campaign.get_absolute_url())
         runs.append(measure("GET /kuulemiset/<slug>/ (page+form)", page_url))
-        # Enough bodies for twice the ceiling's rate: each POST is a new answer, never a replay.
-        needed = int(runs[0].rps * 2 * max(SECONDS, 1)) + 1000
+        needed = feedback_bench.bodies_needed(runs[0])
         bodies = answer_bodies(campaign, questions, needed + needed // 4, seed=16)
-        (work / "warmup.txt").write_text("\n".join(bodies[needed:]) + "\n")
-        (work / "bodies.txt").write_text("\n".join(bodies[:needed]) + "\n")
-        script = work / "post.lua"
-        script.write_text(POST_SCRIPT)
-        threads = WRK_ARGS[0][2:]
-        wrk(page_url, WARMUP_SECONDS, script=script, args=[str(work / "warmup.txt"), threads])
-        before = settled_count(campaign)
-        post = parse_wrk(
-            "POST /kuulemiset/<slug>/ (answers)",
-            wrk(page_url, SECONDS, script=script, args=[str(work / "bodies.txt"), threads]),
+        runs.append(
+            feedback_bench.measure_posts(
+                "POST /kuulemiset/<slug>/ (answers)", page_url, bodies, needed, work, lambda: settled_count(campaign)
+            )
         )
-        post.extra["stored"] = settled_count(campaign) - before
-        runs.append(post)
         runs.append(measure("ceiling (last)", ceiling.url()))
     except Exception:
         for server in servers:

@@ -13,6 +13,7 @@ import os
 import threading
 
 import psycopg
+from django.conf import settings
 from django.db import connection
 
 _local = threading.local()
@@ -50,3 +51,15 @@ def close() -> None:
     _local.conn = None
     if conn is not None and not conn.closed:
         conn.close()
+
+
+def run(sql: str, params: dict) -> tuple:
+    """One answer statement (feedback's and hearings' SUBMIT_SQL) and its row: on this thread's answer
+    connection, or on Django's inside a transaction (a test, a caller's atomic block) or when
+    KP_FEEDBACK_ASYNC_COMMIT is off, so that the answer belongs to that transaction and waits for
+    the disk."""
+    if settings.KP_FEEDBACK_ASYNC_COMMIT and not connection.in_atomic_block:
+        return execute(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()

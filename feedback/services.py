@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.services import cancel_notifications, reschedule_notifications, schedule_notification
@@ -187,12 +187,7 @@ def submit_answer(*, round_: Round, filled: Filled, token: str, channel: str = C
         "text_items": [item for item, _text in texts],
         "texts": [text for _item, text in texts],
     }
-    if settings.KP_FEEDBACK_ASYNC_COMMIT and not connection.in_atomic_block:
-        (stored,) = answer_connection.execute(SUBMIT_SQL, params)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(SUBMIT_SQL, params)
-            (stored,) = cursor.fetchone()
+    (stored,) = answer_connection.run(SUBMIT_SQL, params)
     return stored == 1
 
 

@@ -11,9 +11,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core import signing
-from django.db import connection
 from django.utils import timezone, translation
 
 from experts.models import Municipality
@@ -130,12 +128,7 @@ def submit_response(*, campaign_id: int, filled: Filled, token: str, language: s
         "texts": [row[3] for row in rows],
         "email": filled.email,
     }
-    if settings.KP_FEEDBACK_ASYNC_COMMIT and not connection.in_atomic_block:
-        (stored,) = answer_connection.execute(SUBMIT_SQL, params)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(SUBMIT_SQL, params)
-            (stored,) = cursor.fetchone()
+    (stored,) = answer_connection.run(SUBMIT_SQL, params)
     return stored == 1
 
 
