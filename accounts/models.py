@@ -65,6 +65,7 @@ class User(AbstractUser):
             ("manage_trainings", _("Can manage every training cohort and the onboarding of new experts")),
             ("view_feedback_results", _("Can view feedback results")),
             ("manage_users", _("Can manage users and roles")),
+            ("order_experts", _("Can order an expert for the own unit")),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""The four roles and what each may do.
+"""The roles and what each may do.
 
 Roles are Django groups; what a role may do is a set of permissions, so access checks in views ask
 for a permission (`@permission_required`) and never for a group name. A data migration and
@@ -14,6 +14,9 @@ class Role(TextChoices):
     EXPERT = "expert", _("Experience expert")
     TRAINER = "trainer", _("Trainer")
     ADMIN = "admin", _("Administrator")
+    # Unit staff who order experts for their unit (bookings.OrderRequest) and give feedback after;
+    # they see no profile of the bank.
+    ORDERER = "orderer", _("Orderer")
 
 
 # Permissions are "app_label.codename"; the custom ones live on accounts.User (see its Meta).
@@ -28,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     },
     Role.EXPERT: {"accounts.keep_own_profile"},
     Role.TRAINER: {"accounts.run_trainings", "accounts.view_feedback_results"},
+    Role.ORDERER: {"accounts.order_experts"},
     Role.ADMIN: {
         "accounts.search_experts",
         "accounts.invite_experts",

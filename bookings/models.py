@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from experts.models import ExpertProfile, TaskType
+from experts.models import ExpertProfile, Language, Municipality, TaskType, Weekday
 from notifications.calendar import CalendarEvent
 
 from .money import format_money
@@ -90,6 +90,31 @@ def month_of(day) -> tuple:
     """The first day of `day`'s month and of the next."""
     start = day.replace(day=1)
     return start, (start + timedelta(days=32)).replace(day=1)
+
+
+class AssignmentSeries(models.Model):
+    """A recurring assignment: "every Wednesday 12–16 at Lahti health centre until 31.5." Each date is
+    an Assignment of its own (series.py creates them); a change or a cancellation applies to one date
+    or to that date and the rest of the series."""
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    first_date = models.DateField(_("first date"))
+    last_date = models.DateField(_("last date"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recurring assignment")
+        verbose_name_plural = _("recurring assignments")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="series_ends_after_start"),
+            models.CheckConstraint(condition=Q(last_date__gte=models.F("first_date")), name="series_last_after_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H.%M}–{self.end_time:%H.%M}"
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -185,6 +210,25 @@ class Assignment(models.Model):
     )
     purpose_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     purpose = GenericForeignKey("purpose_type", "purpose_id")
+    # Where and in which language, for "open to all matching" (matching.py): experts who offer the
+    # task, work in the municipality (or remotely, for a remote assignment) and speak the language.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("municipality")
+    )
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("language")
+    )
+    series = models.ForeignKey(
+        AssignmentSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("recurring assignment"),
+        editable=False,
+    )
+    # Entered after it happened (a gig arranged by phone): created done, with its completed booking.
+    recorded_afterwards = models.BooleanField(_("recorded afterwards"), default=False, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -206,6 +250,7 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["starts_at"], name="assignment_starts"),
             models.Index(fields=["purpose_type", "purpose_id"], name="assignment_purpose"),
+            models.Index(fields=["series", "starts_at"], name="assignment_series"),
         ]
 
     def __str__(self) -> str:
@@ -242,6 +287,13 @@ class BookingStatus(models.TextChoices):
 HOLDING = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
 # Still waiting for the expert or the coordinator.
 PENDING = (BookingStatus.INVITED, BookingStatus.ACCEPTED)
+
+
+class NotCompletedReason(models.TextChoices):
+    NO_SHOW = "no_show", _("The expert did not come")
+    ILLNESS = "illness", _("Illness")
+    VENUE = "venue", _("A problem with the venue or the arrangements")
+    OTHER = "other", _("Other reason")
 
 
 class BookingQuerySet(models.QuerySet):
@@ -321,6 +373,10 @@ class Booking(models.Model):
     fee_waived = models.BooleanField(_("fee waived"), default=False, help_text=_("The expert declined the fee."))
     fee_note = models.CharField(_("reason for changing the fee"), max_length=300, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    not_completed_reason = models.CharField(
+        _("why not completed"), max_length=10, choices=NotCompletedReason.choices, blank=True
+    )
+    not_completed_note = models.CharField(_("more about the reason"), max_length=500, blank=True)
     # Bumped on every change the expert's calendar must follow (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -389,6 +445,10 @@ class ExpenseKind(models.TextChoices):
 
 class ExpenseLine(models.Model):
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="expense_lines")
+    # Set when the line came from the expert's own claim, approved by a coordinator.
+    claim = models.ForeignKey(
+        "ExpenseClaim", on_delete=models.SET_NULL, null=True, blank=True, related_name="lines", editable=False
+    )
     kind = models.CharField(_("expense"), max_length=10, choices=ExpenseKind.choices)
     quantity = models.DecimalField(_("kilometres or count"), max_digits=7, decimal_places=2, default=Decimal("1"))
     amount = models.DecimalField(_("amount (€)"), max_digits=8, decimal_places=2)
@@ -402,6 +462,12 @@ class ExpenseLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {format_money(self.amount)}"
+
+
+class DebriefStatus(models.TextChoices):
+    ASKED = "asked", _("Asked for")
+    AGREED = "agreed", _("Agreed")
+    HELD = "held", _("Held")
 
 
 class CheckIn(models.Model):
@@ -418,11 +484,20 @@ class CheckIn(models.Model):
     feeling = models.PositiveSmallIntegerField(_("how did it go?"), choices=Feeling.choices)
     text = models.TextField(_("anything you want to tell the coordinator"), max_length=2000, blank=True)
     wants_debrief = models.BooleanField(_("I would like to talk it through (debrief)"), default=False)
+    # A debrief asked for moves asked → agreed → held (the coordinator's to-do list follows it).
+    debrief_status = models.CharField(_("debrief"), max_length=8, choices=DebriefStatus.choices, blank=True, default="")
+    debrief_on = models.DateField(_("debrief date"), null=True, blank=True)
+    debrief_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _('answer to "How did it go?"')
         verbose_name_plural = _('answers to "How did it go?"')
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(debrief_status="") | Q(wants_debrief=True), name="checkin_debrief_only_if_asked"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.booking}: {self.get_feeling_display()}"
@@ -464,3 +539,196 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class BookingCorrection(models.Model):
+    """A change to a completed booking (hours, fee, expenses), with its reason. Never edited or
+    deleted: the payroll export and the audit log show each one."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="corrections")
+    reason = models.CharField(_("reason for the correction"), max_length=500)
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("corrected by")
+    )
+    corrected_at = models.DateTimeField(_("corrected"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["corrected_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.booking}: {self.reason}"
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Returned")
+
+
+class ExpenseClaim(models.Model):
+    """The expert's own travel and expense claim for a completed booking. A coordinator approves it
+    into expense lines (the payroll export carries them) or returns it with a reason."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="expense_claims")
+    kilometres = models.DecimalField(
+        _("kilometres by car"),
+        max_digits=7,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5000"))],
+    )
+    tickets = models.DecimalField(
+        _("tickets (€)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5000"))],
+    )
+    receipt = models.FileField(_("photo of the receipt"), upload_to="bookings/receipts/%Y/%m/", blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.CharField(_("why it was returned"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("expense claim")
+        verbose_name_plural = _("expense claims")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            # One claim in play per booking; a returned one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["booking"], condition=~Q(status="rejected"), name="expense_claim_one_open_per_booking"
+            ),
+            models.CheckConstraint(
+                condition=Q(kilometres__gte=0) & Q(tickets__gte=0), name="expense_claim_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking}: {self.get_status_display()}"
+
+
+class OrderStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for a coordinator")
+    ACCEPTED = "accepted", _("Being arranged")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class OrderRequestQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=OrderStatus.SUBMITTED)
+
+    def of_orderer(self, user):
+        return self.filter(orderer=user)
+
+
+class OrderRequest(models.Model):
+    """A unit orders an expert by itself: an orderer (unit staff, no access to the bank) asks, a
+    coordinator turns the request into an assignment, and the orderer follows it and gives feedback."""
+
+    orderer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="order_requests", verbose_name=_("orderer")
+    )
+    unit = models.CharField(_("ordering unit"), max_length=200)
+    task_type = models.ForeignKey(TaskType, on_delete=models.PROTECT, verbose_name=_("task"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    audience = models.CharField(_("audience"), max_length=300, help_text=_("Who will be there, and about how many."))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("municipality")
+    )
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("language")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    remote = models.BooleanField(_("remote"), default=False)
+    wishes = models.TextField(_("wishes"), max_length=2000, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.SUBMITTED)
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="order_request", editable=False
+    )
+    decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    handled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrderRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order request")
+        verbose_name_plural = _("order requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="order_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="order_status")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.task_type} {self.date}"
+
+
+class MatchDigest(models.Model):
+    """One expert's daily message of new assignments open to all that match them (matching.py): a
+    row per expert and day is the outbox target, so nobody hears more than once a day."""
+
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="match_digests")
+    day = models.DateField()
+    assignments = models.ManyToManyField(Assignment, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest of open assignments")
+        verbose_name_plural = _("digests of open assignments")
+        constraints = [models.UniqueConstraint(fields=["profile", "day"], name="match_digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.day}"
+
+
+class Payee(models.Model):
+    """What payroll needs to pay an expert, seen only by coordinators and admins (each read is in
+    the audit log). The display name may be an alias; the legal name is here. A bank account or a
+    personal identity code is stored only when the county turns it on (KP_PAYROLL_SENSITIVE), and
+    then encrypted (payees.py)."""
+
+    profile = models.OneToOneField(ExpertProfile, on_delete=models.CASCADE, related_name="payee")
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    payee_number = models.CharField(
+        _("payee number"), max_length=40, blank=True, help_text=_("The county's payee or person number.")
+    )
+    tax_card_delivered = models.BooleanField(_("tax card delivered"), default=False)
+    tax_card_year = models.PositiveSmallIntegerField(
+        _("tax card year"), null=True, blank=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    bank_account_encrypted = models.TextField(blank=True, editable=False)
+    identity_code_encrypted = models.TextField(blank=True, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payee details")
+        verbose_name_plural = _("payee details")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_card_delivered=False) | Q(tax_card_year__isnull=False), name="payee_tax_card_has_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name

@@ -1,5 +1,7 @@
 """Consent to process health-related data (GDPR art. 9): the versioned text and each consent given."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +19,14 @@ class ConsentText(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True)
     text = models.TextField(_("text"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # How long experts who consented to the previous version stay listed after this one is published:
+    # they are told through the outbox and delisted only if they have not answered by then.
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days)"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Experts who consented to the previous version stay listed this long while they are asked again."),
+    )
 
     class Meta:
         verbose_name = _("consent text")
@@ -38,6 +48,16 @@ class Consent(models.Model):
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, verbose_name=_("consent text"))
     given_at = models.DateTimeField(pgettext_lazy("consent", "given"), default=timezone.now)
     withdrawn_at = models.DateTimeField(pgettext_lazy("consent", "withdrawn"), null=True, blank=True)
+    # Given on paper to a coordinator who entered it (an expert with weak digital skills).
+    on_paper = models.BooleanField(_("given on paper"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
 
     class Meta:
         verbose_name = _("consent")
