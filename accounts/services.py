@@ -27,8 +27,9 @@ def assign_role(*, user: User, role: str) -> None:
     user.forget_access()
 
 
-def invite_expert(*, email: str, invited_by: User, language: str) -> Invitation:
-    """Create or renew the pending invitation for `email` and mail the link.
+def invite_expert(*, email: str, invited_by: User, language: str, role: str = Role.EXPERT) -> Invitation:
+    """Create or renew the pending invitation for `email` and mail the link. `role`: what the account
+    gets when it is created (an expert, or a unit's orderer).
 
     Inviting the same address twice (a double-submitted form, two coordinators at once) renews the
     one pending row: the partial unique index on lower(email) makes a second row impossible.
@@ -38,7 +39,7 @@ def invite_expert(*, email: str, invited_by: User, language: str) -> Invitation:
         raise ValidationError(_("This address already has an account."), code="exists")
     for attempt in range(2):
         try:
-            return _create_or_renew_invitation(email=email, invited_by=invited_by, language=language)
+            return _create_or_renew_invitation(email=email, invited_by=invited_by, language=language, role=role)
         except IntegrityError:
             # Another request created the row between our lookup and insert; renew that one.
             if attempt:
@@ -47,12 +48,13 @@ def invite_expert(*, email: str, invited_by: User, language: str) -> Invitation:
 
 
 @transaction.atomic
-def _create_or_renew_invitation(*, email: str, invited_by: User, language: str) -> Invitation:
+def _create_or_renew_invitation(*, email: str, invited_by: User, language: str, role: str) -> Invitation:
     invitation = (
         Invitation.objects.select_for_update()
         .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
         .first()
-    ) or Invitation(email=email, role=Role.EXPERT)
+    ) or Invitation(email=email)
+    invitation.role = role
     invitation.invited_by = invited_by
     invitation.language = language
     invitation.expires_at = timezone.now() + timedelta(days=settings.KP_INVITATION_DAYS)

@@ -6,20 +6,25 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .adapter import INVITATION_SESSION_KEY
-from .forms import InvitationForm
-from .models import Invitation
+from .forms import InvitationForm, PhoneForm
+from .http import posted
+from .models import AuditAction, Invitation
 from .roles import Role
-from .services import get_open_invitation, invite_expert
+from .services import get_open_invitation, invite_expert, record_audit_event
+from .waiting import front_page_sections
 
 
 def home(request):
-    """The front page: what this person can do next, by role; a public introduction otherwise."""
-    return render(request, "accounts/home.html", {"Role": Role})
+    """The front page: what this person can do next, by role; a public introduction otherwise. The
+    apps above accounts add what waits for the user (a coordinator's to-do: accounts/waiting.py)."""
+    sections = front_page_sections(request) if request.user.is_authenticated else []
+    return render(request, "accounts/home.html", {"Role": Role, "sections": sections})
 
 
 @login_required
@@ -29,7 +34,10 @@ def invitation_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             invite_expert(
-                email=form.cleaned_data["email"], invited_by=request.user, language=form.cleaned_data["language"]
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+                language=form.cleaned_data["language"],
+                role=form.cleaned_data["role"],
             )
         except ValidationError as error:
             form.add_error("email", error)
@@ -63,3 +71,23 @@ def set_language(request):
             user.language = language
             user.save(update_fields=["language"])
     return response
+
+
+@login_required
+def phone(request):
+    """The account's mobile number. `next`: the page to return to (the notification settings)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    before = request.user.phone
+    form = PhoneForm(posted(request), instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["phone"] != before:
+            form.save()
+            record_audit_event(
+                actor=request.user, subject=request.user, action=AuditAction.CHANGE, what="account", fields=["phone"]
+            )
+        saved = _("Your mobile number was saved.") if request.user.phone else _("Your mobile number was removed.")
+        messages.success(request, saved)
+        return redirect(next_url or "accounts:phone")
+    return render(request, "accounts/phone.html", {"form": form, "next": next_url})

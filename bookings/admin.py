@@ -6,7 +6,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Assignment, Booking, CalendarFeed, CheckIn, ExpenseLine, PrivateFeedback, Tariff
+from . import (
+    admin_orders,  # noqa: F401 - registers the order request admin
+    admin_payroll,  # noqa: F401 - registers the payee and expense claim admins
+)
+from .models import Assignment, Booking, BookingCorrection, CalendarFeed, CheckIn, ExpenseLine, PrivateFeedback, Tariff
 
 
 @admin.register(Tariff)
@@ -126,3 +130,17 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BookingCorrection)
+class BookingCorrectionAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Corrections of completed bookings are kept as they were made: never edited, never deleted
+    (afterwards.correct_booking writes them; the payroll export and the audit log rely on them)."""
+
+    list_display = ["booking", "corrected_at", "corrected_by", "reason"]
+    list_filter = ["corrected_at"]
+    date_hierarchy = "corrected_at"
+    search_fields = ["booking__assignment__title", "booking__expert__display_name", "reason"]
+    list_select_related = ["booking__assignment", "booking__expert", "corrected_by"]
+    fields = ["booking", "reason", "before", "after", "corrected_by", "corrected_at"]
+    readonly_fields = fields

@@ -23,6 +23,10 @@ KINDS = [
 ]
 
 
+# What an expert may also have by text message, if they choose (templates/bookings/email/booking_sms.txt).
+SMS_KINDS = frozenset("invitation invitation_reminder confirmed changed cancelled reminder_early reminder_late".split())
+
+
 def register_notification_kinds() -> None:
     for code, label, transactional, calendar in KINDS:
         register(
@@ -32,5 +36,15 @@ def register_notification_kinds() -> None:
                 template="bookings/email/booking",
                 transactional=transactional,
                 calendar=calendar,
+                sms=code in SMS_KINDS,
             )
         )
+    # The orderer's private feedback, waiting on the expert's booking page: a message of its own, which
+    # names the assignment and says where to read it (never the feedback itself).
+    register(
+        Kind(
+            code="bookings.orderer_feedback",
+            label=_("Orderers' feedback on your assignments"),
+            template="bookings/email/orderer_feedback",
+        )
+    )

@@ -24,14 +24,20 @@ def this_month(today: date | None = None) -> tuple[date, date]:
     return today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1])
 
 
+def previous_month(today: date | None = None) -> tuple[date, date]:
+    """The month before `today`'s: payroll is run after a month ends, for the month that ended."""
+    today = today or timezone.localdate()
+    return this_month(today.replace(day=1) - timedelta(days=1))
+
+
 class ExpertChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.display_name
 
 
 class ExportFilterForm(forms.Form):
-    """Bound to the query string, with this month filled in where the period is missing, so that a
-    bare link to the file gives this month's rows."""
+    """Bound to the query string, with the previous month filled in where the period is missing, so
+    that a bare link to the file gives the rows of the month that payroll pays next."""
 
     start = BoundedDateField(label=pgettext_lazy("period", "From"), widget=DateInput())
     end = BoundedDateField(label=pgettext_lazy("period", "Until"), widget=DateInput())
@@ -49,7 +55,7 @@ class ExportFilterForm(forms.Form):
     )
 
     def __init__(self, query=None, **kwargs):
-        start, end = this_month()
+        start, end = previous_month()
         data = {"start": start.isoformat(), "end": end.isoformat(), **(query.dict() if query else {})}
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from experts.forms_profile import BoundedDateField, DateInput, TimeInput
-from experts.models import TaskType
+from experts.models import Language, Municipality, TaskType
 
-from .models import Assignment, CancelReason, ExpenseKind
+from .models import Assignment, CancelReason, ExpenseKind, NotCompletedReason
 from .money import MoneyField, typed_decimal
 from .services import Expense
 
@@ -150,6 +150,16 @@ class ContactPersonField(forms.ModelChoiceField):
         return f"{name} ({obj.email})" if name else obj.email
 
 
+def contact_people(user: User):
+    """Who can be an assignment's contact person: coordinators, and the current user even without
+    the role (an administrator ordering)."""
+    return (
+        User.objects.filter(Q(groups__name=Role.COORDINATOR) | Q(pk=user.pk), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
 def https_by_default(field, **kwargs):
     # A link typed without a scheme ("teams.microsoft.com/...") gets https, as Django 6 will do anyway.
     if isinstance(field, models.URLField):
@@ -179,6 +189,8 @@ class AssignmentForm(TimeRangeForm, forms.ModelForm):
             "arrangements",
             "experts_needed",
             "open_to_all",
+            "municipality",
+            "language",
         ]
         field_classes = {"contact_person": ContactPersonField}
         formfield_callback = https_by_default
@@ -199,12 +211,15 @@ class AssignmentForm(TimeRangeForm, forms.ModelForm):
         self.form_key_missing = self.is_bound and not FORM_KEY_PATTERN.match(posted)
         self.form_key = posted if FORM_KEY_PATTERN.match(posted) else secrets.token_urlsafe(24)
         self.fields["task_type"].queryset = TaskType.objects.filter(is_active=True)
-        # Coordinators, and the current user even without the role (an administrator ordering).
-        self.fields["contact_person"].queryset = (
-            User.objects.filter(Q(groups__name=Role.COORDINATOR) | Q(pk=user.pk), is_active=True)
-            .distinct()
-            .order_by("first_name", "last_name", "email")
+        # Where and in which language, for "open to all matching" (matching.py).
+        self.fields["municipality"].queryset = Municipality.objects.filter(is_active=True)
+        self.fields["municipality"].help_text = _(
+            "Experts who work in this municipality are told of an assignment open to all. Not needed for a "
+            "remote assignment."
         )
+        self.fields["language"].queryset = Language.objects.filter(is_active=True)
+        self.fields["language"].help_text = _("Only experts who speak it are told of an assignment open to all.")
+        self.fields["contact_person"].queryset = contact_people(user)
 
     def clean(self):
         cleaned = super().clean()
@@ -245,8 +260,46 @@ class CancelForm(forms.Form):
         return cleaned
 
 
-class CompleteBookingForm(forms.Form):
-    """After the assignment: did it take place, the hours, the fee and the expenses.
+class ExpensesForm(forms.Form):
+    """The expense rows of a booking: kilometres and meals priced by their tariffs, tickets and other
+    costs as paid. Completing a booking, recording one afterwards and correcting one all add them so."""
+
+    travel_km = DecimalInputField(
+        label=_("Kilometres driven"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("5000"),
+        decimal_places=1,
+    )
+    ticket_amount = MoneyField(label=_("Ticket costs (€)"), required=False)
+    meals = forms.IntegerField(label=_("Meals"), required=False, min_value=0, max_value=10)
+    other_amount = MoneyField(label=_("Other costs (€)"), required=False)
+    other_note = forms.CharField(label=_("What the other costs were"), required=False, max_length=200)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("other_amount") and not cleaned.get("other_note", "").strip():
+            self.add_error("other_note", _("Tell what the other costs were."))
+        return cleaned
+
+    def expenses(self) -> list[Expense]:
+        """The expense rows that were filled in: kilometres and meals are priced by their tariffs."""
+        data = self.cleaned_data
+        rows = [
+            (ExpenseKind.TRAVEL_KM, data.get("travel_km"), None),
+            (ExpenseKind.TICKET, Decimal("1") if data.get("ticket_amount") else None, data.get("ticket_amount")),
+            (ExpenseKind.MEAL, Decimal(data["meals"]) if data.get("meals") else None, None),
+            (ExpenseKind.OTHER, Decimal("1") if data.get("other_amount") else None, data.get("other_amount")),
+        ]
+        expenses = [Expense(kind, quantity, amount) for kind, quantity, amount in rows if quantity]
+        for expense in expenses:
+            if expense.kind == ExpenseKind.OTHER:
+                expense.note = data.get("other_note", "").strip()
+        return expenses
+
+
+class CompleteBookingForm(ExpensesForm):
+    """After the assignment: did it take place, the hours, the fee and the expenses; or why not.
 
     The fee is filled in with the tariff's fee for the assignment's hours. Left as it is, it follows
     the tariff for the hours given (3 hours instead of 2 at an hourly tariff is 3 hours' fee); any
@@ -265,17 +318,21 @@ class CompleteBookingForm(forms.Form):
     fee = MoneyField(label=_("Fee (€)"), required=False)
     fee_waived = forms.BooleanField(label=_("Fee waived"), required=False, help_text=_("The expert declined the fee."))
     fee_note = forms.CharField(label=_("Reason for changing the fee"), required=False, max_length=300)
-    travel_km = DecimalInputField(
-        label=_("Kilometres driven"),
+    not_completed_reason = forms.ChoiceField(
+        label=_("Why did it not take place?"),
+        choices=NotCompletedReason.choices,
         required=False,
-        min_value=Decimal("0"),
-        max_value=Decimal("5000"),
-        decimal_places=1,
+        widget=forms.RadioSelect,
     )
-    ticket_amount = MoneyField(label=_("Ticket costs (€)"), required=False)
-    meals = forms.IntegerField(label=_("Meals"), required=False, min_value=0, max_value=10)
-    other_amount = MoneyField(label=_("Other costs (€)"), required=False)
-    other_note = forms.CharField(label=_("What the other costs were"), required=False, max_length=200)
+    not_completed_note = forms.CharField(
+        label=_("More about the reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the reason is Other reason."),
+    )
+    # The outcome first, then as the page shows them (the error summary lists errors in this order).
+    field_order = ["outcome", "not_completed_reason", "not_completed_note", "hours", "fee", "fee_waived", "fee_note"]
 
     def __init__(self, *args, booking, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -289,8 +346,12 @@ class CompleteBookingForm(forms.Form):
         ) % {"tariff": self.assignment.tariff}
 
     def clean(self):
+        outcome = self.cleaned_data.get("outcome")
+        if outcome == self.NOT_COMPLETED:
+            # Not ExpensesForm.clean: the expense fields are ignored when it did not take place.
+            return self._clean_not_completed(self.cleaned_data)
         cleaned = super().clean()
-        if cleaned.get("outcome") != self.COMPLETED:
+        if outcome != self.COMPLETED:
             return cleaned
         hours = cleaned.get("hours") or self.default_hours
         cleaned["hours"] = hours
@@ -299,8 +360,14 @@ class CompleteBookingForm(forms.Form):
             cleaned["fee"] = None  # by the tariff (or nothing, when waived)
         elif fee != self.assignment.tariff.fee_for(hours) and not cleaned.get("fee_note", "").strip():
             self.add_error("fee_note", _("Give a reason when the fee differs from the tariff."))
-        if cleaned.get("other_amount") and not cleaned.get("other_note", "").strip():
-            self.add_error("other_note", _("Tell what the other costs were."))
+        return cleaned
+
+    def _clean_not_completed(self, cleaned):
+        reason = cleaned.get("not_completed_reason")
+        if not reason:
+            self.add_error("not_completed_reason", _("Choose why the assignment did not take place."))
+        elif reason == NotCompletedReason.OTHER and not cleaned.get("not_completed_note", "").strip():
+            self.add_error("not_completed_note", _("Tell the reason in a few words."))
         return cleaned
 
     @property
@@ -308,21 +375,7 @@ class CompleteBookingForm(forms.Form):
         return self.cleaned_data["outcome"] == self.COMPLETED
 
     def expenses(self) -> list[Expense]:
-        """The expense rows that were filled in: kilometres and meals are priced by their tariffs."""
-        data = self.cleaned_data
-        if not self.completed:
-            return []
-        rows = [
-            (ExpenseKind.TRAVEL_KM, data.get("travel_km"), None, ""),
-            (ExpenseKind.TICKET, Decimal("1") if data.get("ticket_amount") else None, data.get("ticket_amount"), ""),
-            (ExpenseKind.MEAL, Decimal(data["meals"]) if data.get("meals") else None, None, ""),
-            (ExpenseKind.OTHER, Decimal("1") if data.get("other_amount") else None, data.get("other_amount"), ""),
-        ]
-        expenses = [Expense(kind, quantity, amount) for kind, quantity, amount, _note in rows if quantity]
-        for expense in expenses:
-            if expense.kind == ExpenseKind.OTHER:
-                expense.note = data.get("other_note", "").strip()
-        return expenses
+        return super().expenses() if self.completed else []
 
 
 class OrdererFeedbackForm(forms.Form):
@@ -353,3 +406,24 @@ class MonthForm(forms.Form):
             if 1 <= int(month) <= 12 and 2000 <= int(year) <= 2100:
                 return date(int(year), int(month), 1)
         raise forms.ValidationError(_("Give the month as 11.2026 or 2026-11."), code="invalid")
+
+
+class DebriefDateForm(forms.Form):
+    """The date a coordinator agreed on with the expert for a debrief (bookings/debriefs.py)."""
+
+    on = PickerDateField(
+        label=_("Date of the debrief"),
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text=_("For example 24.11.2026"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_on(self) -> date:
+        day = self.cleaned_data["on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("The date has passed. If the debrief was held, mark it held."))
+        return day

@@ -8,7 +8,7 @@ confirmed or completed booking holds the expert's time: an exclusion constraint 
 two overlapping ones for the same expert impossible, whatever the application does.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -130,11 +130,32 @@ class AssignmentQuerySet(models.QuerySet):
 
     def for_detail(self):
         """The coordinator's page of one assignment; its bookings come from BookingQuerySet.for_detail_rows()."""
-        return self.select_related("task_type", "contact_person", "tariff", "created_by")
+        return self.select_related(
+            "task_type", "contact_person", "tariff", "created_by", "municipality", "language", "series"
+        )
 
     def in_month(self, day):
         start, end = month_of(day)
         return self.filter(starts_at__date__gte=start, starts_at__date__lt=end)
+
+    def starting_between(self, first_day, end_day):
+        """The assignments that start on `first_day` or later but before `end_day`, by the county's
+        clock (a week or a month of the calendar); a range on starts_at, so its index serves."""
+        zone = timezone.get_default_timezone()
+        return self.filter(
+            starts_at__gte=datetime.combine(first_day, time.min, tzinfo=zone),
+            starts_at__lt=datetime.combine(end_day, time.min, tzinfo=zone),
+        )
+
+    def for_roster(self):
+        """The printable roster of a week: the assignments that take place, each with its contact
+        person and only the experts who are booked (confirmed or completed), in `booked`."""
+        booked = Booking.objects.holding().select_related("expert").order_by("expert__display_name", "pk")
+        return (
+            self.exclude(status=AssignmentStatus.CANCELLED)
+            .select_related("task_type", "contact_person")
+            .prefetch_related(Prefetch("bookings", queryset=booked, to_attr="booked"))
+        )
 
     def offered_to(self, profile):
         """Assignments open to every expert who offers their task type: the ones `profile` may volunteer for."""
@@ -347,6 +368,16 @@ class BookingQuerySet(models.QuerySet):
     def for_action(self):
         """A booking that a coordinator's action (confirm, cancel, complete) changes and names."""
         return self.select_related("assignment__tariff", "expert")
+
+    def for_profile_panel(self, since):
+        """An expert's bookings on the coordinators' view of their profile (views/profile_panel.py):
+        those still in play or done, of assignments from `since` on, with task and contact person."""
+        shown = (*PENDING, BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NOT_COMPLETED)
+        return (
+            self.filter(status__in=shown, assignment__starts_at__gte=since)
+            .select_related("assignment__task_type", "assignment__contact_person")
+            .order_by("assignment__starts_at", "pk")
+        )
 
 
 class Booking(models.Model):

@@ -23,10 +23,12 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditAction
 from accounts.services import record_audit_event
 from experts.models import ExpertProfile
-from notifications.services import cancel_notifications, reschedule_notifications, schedule_notification
+from notifications.services import cancel_notifications, reschedule_notifications, schedule_for_channels
 
+from . import order_messages
 from .earnings import earnings_warnings
-from .eligibility import booking_range, lock_expert, lock_experts, unavailable_reason, unbookable_reason
+from .eligibility import booking_range, lock_expert, lock_experts, outside_hours, unavailable_reason, unbookable_reason
+from .matching import add_to_digests
 from .models import (
     HOLDING,
     PENDING,
@@ -35,8 +37,10 @@ from .models import (
     Booking,
     BookingStatus,
     CheckIn,
+    DebriefStatus,
     ExpenseKind,
     ExpenseLine,
+    NotCompletedReason,
     PrivateFeedback,
     Tariff,
     TariffKind,
@@ -95,8 +99,9 @@ def _refuse_if_begun(assignment: Assignment) -> None:
 
 
 def _notify(kind: str, booking: Booking, *, recipient=None, due_at: datetime | None = None) -> None:
-    """Tell the expert, or `recipient` (the contact person), whose link goes to the assignment."""
-    schedule_notification(
+    """Tell the expert, or `recipient` (the contact person), whose link goes to the assignment. By email,
+    and by text message too where the kind offers one and the person chose it (schedule_for_channels)."""
+    schedule_for_channels(
         kind=kind,
         target=booking,
         recipient=recipient or booking.expert.user,
@@ -115,13 +120,16 @@ def create_assignment(*, form, actor, purpose=None) -> Assignment:
         assignment.purpose = purpose
     assignment.full_clean()
     assignment.save()
+    add_to_digests(assignment)  # open to all: the matching experts hear of it in their daily digest
     return assignment
 
 
 @transaction.atomic
 def invite_experts(*, assignment: Assignment, profiles, actor) -> tuple[list[Booking], dict[int, str]]:
     """Invite each of `profiles`; returns (new invitations, {profile id: why not} for the others).
-    Inviting someone already on the assignment changes nothing, so a double submit adds no rows."""
+    Inviting someone already on the assignment changes nothing, so a double submit adds no rows.
+    Each new invitation's `outside_hours` says whether the time is outside the weekly hours the
+    expert gave (a warning for the coordinator; the invitation message tells the expert too)."""
     assignment = _lock(assignment)
     if assignment.status != AssignmentStatus.OPEN:
         raise BookingError(_("The assignment is no longer looking for experts."))
@@ -134,7 +142,14 @@ def invite_experts(*, assignment: Assignment, profiles, actor) -> tuple[list[Boo
             refused[profile.pk] = reason
             continue
         booking = Booking.objects.create(assignment=assignment, expert=profile, during=booking_range(assignment))
-        _notify("bookings.invitation", booking)
+        booking.outside_hours = outside_hours(profile, assignment)
+        schedule_for_channels(
+            kind="bookings.invitation",
+            target=booking,
+            recipient=profile.user,
+            due_at=timezone.now(),
+            context={"outside_hours": True} if booking.outside_hours else {},
+        )
         _notify("bookings.invitation_reminder", booking, due_at=timezone.now() + INVITATION_REMINDER_AFTER)
         _notify(
             "bookings.unanswered",
@@ -222,6 +237,7 @@ def confirm_booking(*, booking: Booking, actor, acknowledge_earnings: bool = Fal
             raise
         raise BookingError(_("The expert already has an assignment at that time.")) from error
     _notify("bookings.confirmed", booking)
+    order_messages.tell_orderer_confirmed(booking)
     schedule_event_reminders(booking)
     if assignment.bookings.filter(status=BookingStatus.CONFIRMED).count() >= assignment.experts_needed:
         assignment.status = AssignmentStatus.FILLED
@@ -318,7 +334,7 @@ def move_assignment(*, assignment: Assignment, starts_at: datetime, ends_at: dat
     ):
         cancel_notifications(target=booking, kinds_=EVENT_REMINDERS)
         schedule_event_reminders(booking)
-        schedule_notification(
+        schedule_for_channels(
             kind="bookings.changed", target=booking, recipient=booking.expert.user, due_at=timezone.now()
         )
         reschedule_notifications(target=booking, kind="bookings.changed", due_at=timezone.now(), include_sent=True)
@@ -356,6 +372,38 @@ def expense_amount(expense: Expense) -> Decimal:
     return (tariff.amount * expense.quantity).quantize(Decimal("0.01"))
 
 
+def set_fee(booking: Booking, *, hours: Decimal, fee: Decimal | None, fee_note: str, fee_waived: bool) -> None:
+    """The booking's hours and fee (not saved): the tariff's fee for the hours, unless waived (zero)
+    or given as another amount, which needs a reason. Completing, recording afterwards and
+    correcting all price a booking so."""
+    booking.hours = hours
+    booking.fee_computed = booking.assignment.tariff.fee_for(hours)
+    booking.fee_waived = fee_waived
+    if fee_waived:
+        booking.fee = Decimal("0.00")
+    elif fee is not None and fee != booking.fee_computed:
+        if not fee_note.strip():
+            raise BookingError(_("Give a reason when the fee differs from the tariff."))
+        booking.fee = fee
+    else:
+        booking.fee = booking.fee_computed
+    booking.fee_note = fee_note
+
+
+def add_expense_lines(booking: Booking, expenses: list[Expense]) -> list[ExpenseLine]:
+    """One ExpenseLine per expense, kilometres and meals priced by their tariffs (expense_amount)."""
+    return [
+        ExpenseLine.objects.create(
+            booking=booking,
+            kind=expense.kind,
+            quantity=expense.quantity,
+            amount=expense_amount(expense),
+            note=expense.note,
+        )
+        for expense in expenses
+    ]
+
+
 @transaction.atomic
 def complete_booking(
     *,
@@ -367,47 +415,45 @@ def complete_booking(
     fee_note: str = "",
     fee_waived: bool = False,
     expenses: list[Expense] = (),
+    not_completed_reason: str = "",
+    not_completed_note: str = "",
 ) -> Booking:
-    """After the assignment: completed or not, the hours, the fee by the tariff (or changed with a
-    reason, or waived) and the expenses. A second submit of the same form finds it done and stops."""
+    """After the assignment has ended: completed, with the hours, the fee by the tariff (or changed
+    with a reason, or waived) and the expenses; or not completed, with the reason (NotCompletedReason;
+    "other" told in `not_completed_note`). A second submit of the same form finds it done and stops."""
     assignment = _lock(booking.assignment)
     booking = _fresh(booking, assignment)
     if booking.status != BookingStatus.CONFIRMED:
         raise BookingError(_("Only a confirmed booking can be marked completed or not completed."))
-    if assignment.starts_at > timezone.now():
-        raise BookingError(_("The assignment has not begun yet."))
+    # Not when it begins: hours and a fee recorded mid-assignment are guesses, and payroll gets them.
+    if assignment.ends_at > timezone.now():
+        raise BookingError(_("The assignment has not ended yet."))
     booking.completed_at = timezone.now()
     if completed:
-        hours = hours if hours is not None else assignment.hours
         booking.status = BookingStatus.COMPLETED
-        booking.hours = hours
-        booking.fee_computed = assignment.tariff.fee_for(hours)
-        booking.fee_waived = fee_waived
-        if fee_waived:
-            booking.fee = Decimal("0.00")
-        elif fee is not None and fee != booking.fee_computed:
-            if not fee_note.strip():
-                raise BookingError(_("Give a reason when the fee differs from the tariff."))
-            booking.fee = fee
-        else:
-            booking.fee = booking.fee_computed
-        booking.fee_note = fee_note
-        for expense in expenses:
-            ExpenseLine.objects.create(
-                booking=booking,
-                kind=expense.kind,
-                quantity=expense.quantity,
-                amount=expense_amount(expense),
-                note=expense.note,
-            )
+        set_fee(
+            booking,
+            hours=hours if hours is not None else assignment.hours,
+            fee=fee,
+            fee_note=fee_note,
+            fee_waived=fee_waived,
+        )
+        add_expense_lines(booking, expenses)
         _notify("bookings.check_in", booking)
     else:
+        if not_completed_reason not in NotCompletedReason.values:
+            raise BookingError(_("Choose why the assignment did not take place."))
+        if not_completed_reason == NotCompletedReason.OTHER and not not_completed_note.strip():
+            raise BookingError(_("Tell the reason in a few words."))
         booking.status = BookingStatus.NOT_COMPLETED
+        booking.not_completed_reason = not_completed_reason
+        booking.not_completed_note = not_completed_note.strip()
     booking.save()
     cancel_notifications(target=booking, kinds_=EVENT_REMINDERS)
     if not assignment.bookings.filter(status=BookingStatus.CONFIRMED).exists():
         assignment.status = AssignmentStatus.DONE
         assignment.save(update_fields=["status", "updated_at"])
+        order_messages.tell_orderer_feedback_due(assignment)
     refresh_recent_assignments(profile_ids=[booking.expert_id])
     record_audit_event(actor=actor, subject=booking.expert.user, action=AuditAction.CHANGE, what="booking completed")
     return booking
@@ -439,8 +485,10 @@ def submit_check_in(*, booking: Booking, feeling: int, text: str, wants_debrief:
     booking = Booking.objects.select_for_update().select_related("assignment__contact_person").get(pk=booking.pk)
     if booking.status != BookingStatus.COMPLETED:
         raise BookingError(_("You can tell how it went once the assignment is marked completed."))
+    # A debrief asked for starts the coordinator's asked → agreed → held (their to-do list follows it).
+    debrief = {"debrief_status": DebriefStatus.ASKED, "debrief_updated_at": timezone.now()} if wants_debrief else {}
     check_in, created = CheckIn.objects.get_or_create(
-        booking=booking, defaults={"feeling": feeling, "text": text, "wants_debrief": wants_debrief}
+        booking=booking, defaults={"feeling": feeling, "text": text, "wants_debrief": wants_debrief, **debrief}
     )
     if created:
         cancel_notifications(target=booking, kinds_=["bookings.check_in"])
@@ -456,4 +504,8 @@ def give_private_feedback(*, booking: Booking, side: str, text: str, author) -> 
     feedback, _created = PrivateFeedback.objects.update_or_create(
         booking=booking, side=side, defaults={"text": text, "author": author}
     )
+    if side == PrivateFeedback.Side.ORDERER:
+        # The expert reads it on their booking page; the message only tells them it is there. Once:
+        # a changed text does not send another (schedule_notification keeps a sent row sent).
+        _notify("bookings.orderer_feedback", booking)
     return feedback

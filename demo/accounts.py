@@ -7,7 +7,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 from accounts.services import assign_role
 
 DEMO_PASSWORD = "Kokemus-demo-2026"
@@ -19,6 +19,8 @@ DEMO_USERS = [
     ("asiantuntija@demo.kokemuspankki.fi", "Aino", "Mäkelä", Role.EXPERT, "fi"),
     ("valmentaja@demo.kokemuspankki.fi", "Jukka", "Hämäläinen", Role.TRAINER, "fi"),
     ("paakayttaja@demo.kokemuspankki.fi", "Päivi", "Ylläpitäjä", Role.ADMIN, "fi"),
+    # Unit staff who order experts for their unit (demo/week.py has her requests); no two-factor.
+    ("tilaaja@demo.kokemuspankki.fi", "Riikka", "Tilaaja", Role.ORDERER, "fi"),
 ]
 
 
@@ -35,7 +37,7 @@ def load() -> list[tuple[str, str]]:
         user.save(update_fields=["password", "is_superuser"])
         assign_role(user=user, role=role)
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-        if role != Role.EXPERT and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if role in STAFF_ROLES and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
         created.append((email, role.label))
     return created

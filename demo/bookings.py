@@ -25,6 +25,7 @@ from bookings.models import Assignment, Booking, ExpenseKind, Tariff, TariffKind
 from bookings.services import BookingError, Expense
 from experts.models import BlockedPeriod, ExpertProfile, TaskType
 from notifications.models import Notification
+from notifications.services import cancel_notifications
 
 from .accounts import DEMO_USERS
 from .expert_bank import EXPERTS
@@ -292,6 +293,10 @@ def _book(plan: Plan, assignment: Assignment, experts: dict[str, ExpertProfile],
     ]:
         if step is _complete and booked_ahead:
             _move_by(assignment, -BOOKED_AHEAD)
+            # Its invitations and reminders went out back then: none waits to go now (as a text
+            # message to Aino, who chose those, among others).
+            for booking in booking_of.values():
+                cancel_notifications(target=booking)
         for part in plan.parts:
             pk = experts[part.expert].pk
             if part.outcome in outcomes and pk in booking_of:

@@ -201,7 +201,8 @@ def load() -> int:
         profile.municipalities.set(Municipality.objects.filter(slug__in=places))
         for weekday in weekdays:
             WeeklyAvailability.objects.get_or_create(profile=profile, weekday=weekday, start=time(9), end=time(16))
-        if consent and profile.consent_version != consent.version:
+        # Consented once, when first loaded: a newer text asks them again (demo.week: two have not answered).
+        if consent and profile.consent_version is None:
             give_consent(profile=profile, text=consent)
         refresh_search_document(profile)
     return len(EXPERTS)

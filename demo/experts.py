@@ -26,6 +26,9 @@ from experts.models import (
     WeeklyAvailability,
 )
 from experts.services import clean_visibility, give_consent, refresh_search_document
+from notifications.models import Channel
+from notifications.phone import parse_mobile_number
+from notifications.services import set_preference
 
 DEMO_EXPERT_EMAIL = "asiantuntija@demo.kokemuspankki.fi"
 
@@ -50,11 +53,22 @@ VISIBILITY = {
 }
 # Mondays 9–15 and Wednesdays 12–16.
 WEEKLY = [(0, time(9), time(15)), (2, time(12), time(16))]
+# Her mobile number, and what she chose to have by text message too: sent only where an SMS backend is
+# configured (`make run` writes them to .data/sms/). Before demo.bookings invites her, so its
+# invitation and the last reminder of her confirmed shift come as texts.
+AINO_PHONE = "+358 40 123 4567"
+AINO_TEXT_MESSAGES = ["bookings.invitation", "bookings.reminder_late"]
 
 
 @transaction.atomic
 def load() -> ExpertProfile:
     user = User.objects.get(email=DEMO_EXPERT_EMAIL)
+    phone = parse_mobile_number(AINO_PHONE)
+    if user.phone != phone:
+        user.phone = phone
+        user.save(update_fields=["phone"])
+    for kind in AINO_TEXT_MESSAGES:
+        set_preference(user=user, kind=kind, channel=Channel.SMS, enabled=True)
     defaults = {
         "display_name": "Aino",
         "bio": BIO,

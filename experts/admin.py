@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from .consent_renewal import publish_consent_text
 from .models import (
     BlockedPeriod,
     CompletedTraining,
@@ -35,9 +37,27 @@ for taxonomy in (ExperienceArea, TaskType, Language, Municipality, Organisation)
 
 @admin.register(ConsentText)
 class ConsentTextAdmin(TranslationAdmin):
-    list_display = ["version", "published_at"]
+    list_display = ["version", "published_at", "grace_days"]
     list_filter = ["published_at"]
     search_fields = ["text_fi"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Setting the publication time publishes the text: the experts on older versions are asked to
+        # consent again (consent_renewal.py). A changed time or grace period moves those messages.
+        if {"published_at", "grace_days"} & set(form.changed_data) and (obj.published_at or change):
+            asked = publish_consent_text(text=obj)
+            if obj.published_at:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d expert will be asked to consent to this version.",
+                        "%d experts will be asked to consent to this version.",
+                        asked,
+                    )
+                    % asked,
+                    messages.SUCCESS,
+                )
 
 
 class ExperienceInline(admin.TabularInline):
@@ -109,10 +129,10 @@ class CompletedTrainingAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
-    list_display = ["profile", "text", "given_at", "withdrawn_at"]
-    list_filter = ["text", "given_at", "withdrawn_at"]
+    list_display = ["profile", "text", "given_at", "withdrawn_at", "on_paper", "recorded_by"]
+    list_filter = ["text", "given_at", "withdrawn_at", "on_paper"]
     search_fields = ["profile__display_name", "profile__user__email"]
-    raw_id_fields = ["profile"]
+    raw_id_fields = ["profile", "recorded_by"]
 
 
 @admin.register(ProfileExperience)

@@ -11,6 +11,9 @@ class ExpertsConfig(AppConfig):
 
         post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="experts.seed")
         post_migrate.connect(prepare_lexicon_after_migrate, sender=self, dispatch_uid="experts.lexicon")
+        from .consent_renewal import register_notification_kinds
+
+        register_notification_kinds()
 
 
 def seed_after_migrate(sender, **kwargs):

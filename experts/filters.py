@@ -8,10 +8,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms_profile import validate_date_in_range
+from .forms_profile import TimeInput, validate_date_in_range
 from .models import ExpertProfile, Relation, TextQuery, TrainingLevel, facet, taxonomy_lists
 
 MAX_QUERY_LENGTH = 200
+# The time picker sends 14:30; typed where there is no picker, the Finnish 14.30 works too.
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S", "%H.%M.%S"]
 
 
 class SearchForm(forms.Form):
@@ -19,6 +21,18 @@ class SearchForm(forms.Form):
         # Labels sit above their fields and checkboxes: no colon after them.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A time range is a time on the chosen date: both ends, the end after the start.
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if (start or end) and not cleaned.get("date") and "date" not in self.errors:
+            self.add_error("date", _("Choose the date of the time range."))
+        if bool(start) != bool(end):
+            self.add_error("end_time" if start else "start_time", _("Give both the start and the end time."))
+        elif start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        return cleaned
 
 
 def taxonomy_filter(label):
@@ -44,6 +58,23 @@ class ExpertFilter(django_filters.FilterSet):
         method="filter_available_on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_date_in_range],  # 31.12.9999 would overflow in free_on()
+    )
+    # The time on that date (filter_available_on applies both): experts whose weekly hours cover it.
+    start_time = django_filters.TimeFilter(
+        label=_("Time from"),
+        method="filter_time",
+        input_formats=TIME_FORMATS,
+        widget=TimeInput(),
+    )
+    end_time = django_filters.TimeFilter(
+        label=_("Time until"),
+        method="filter_time",
+        input_formats=TIME_FORMATS,
+        widget=TimeInput(),
+        help_text=_(
+            "Optional. Only experts whose usual weekly hours cover the whole time and who have no other "
+            "assignment then. Experts who have not given weekly hours are not shown for a date anyway."
+        ),
     )
     remote = django_filters.BooleanFilter(
         label=_("Takes remote assignments"), method="filter_remote", widget=forms.CheckboxInput
@@ -108,7 +139,12 @@ class ExpertFilter(django_filters.FilterSet):
 
     def filter_available_on(self, queryset, name, value):
         # The queryset is already listed(): only what bookable() adds to it, and the availability.
-        return queryset.filter(ExpertProfile.objects.bookable_q(value)).free_on(value)
+        queryset = queryset.filter(ExpertProfile.objects.bookable_q(value))
+        start, end = self.form.cleaned_data.get("start_time"), self.form.cleaned_data.get("end_time")
+        return queryset.free_at(value, start, end) if start and end else queryset.free_on(value)
+
+    def filter_time(self, queryset, name, value):
+        return queryset  # a time on the date: filter_available_on
 
     @property
     def count_probe(self):

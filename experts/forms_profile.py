@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -346,6 +347,35 @@ class ConsentForm(forms.Form):
         label=_("I have read the text above and I give my consent."),
         error_messages={"required": _("Tick the box to give your consent.")},
     )
+
+
+class PaperConsentForm(forms.Form):
+    """A coordinator enters the consent an expert signed on paper (views/on_behalf.py)."""
+
+    signed_on = BoundedDateField(label=_("Date of signing"), widget=DateInput)
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Tick the box to confirm that the expert signed the form.")},
+    )
+
+    def __init__(self, *args, text, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text = text
+        self.fields["confirm"].label = _(
+            "The expert has read (or had read to them) consent version %(version)s and signed it on paper"
+        ) % {"version": text.version}
+        self.fields["signed_on"].initial = timezone.localdate()
+
+    def clean_signed_on(self):
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."), code="future")
+        if self.text.published_at and signed_on < timezone.localdate(self.text.published_at):
+            raise forms.ValidationError(
+                _("This version was published on %(date)s: the form cannot have been signed before that."),
+                code="before_publication",
+                params={"date": date_format(timezone.localdate(self.text.published_at), "SHORT_DATE_FORMAT")},
+            )
+        return signed_on
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ a provider returns context for the page, in which it may name templates that the
 `search_banner` (above the conditions) and `search_hidden` (hidden inputs kept with the conditions),
 and give `card_action`: a function of a card's expert that returns the card's action as safe HTML
 (format_html). A function rather than a template included on each card: 25 includes of a template with
-a URL, a translation and a CSRF token cost ~5 ms a page (make bench).
+a URL, a translation and a CSRF token cost ~5 ms a page (make bench). The function may carry a
+`prepare` attribute: a function of the page's profiles, called once before the cards, so that what the
+cards need of other tables (the experts' weekly hours) is read in one query rather than one a card.
 """
 
 from collections.abc import Callable

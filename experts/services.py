@@ -1,7 +1,7 @@
 """Writes with side effects for the expert bank: consent, visibility, search document, audit."""
 
 import functools
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorCombinable, SearchVectorField
@@ -13,6 +13,7 @@ from accounts.models import AuditAction
 from accounts.services import record_audit_event, record_audit_events
 from kokemuspankki import text as analysis
 
+from .consent_renewal import cancel_renewal_requests
 from .models import (
     NEVER_PUBLIC,
     PART_MARK,
@@ -84,16 +85,31 @@ def clean_visibility(choices: dict[str, str]) -> dict[str, str]:
 
 
 @transaction.atomic
-def give_consent(*, profile: ExpertProfile, text: ConsentText) -> Consent:
-    """Consent to `text`; the profile is listed while `text` is the current version."""
+def give_consent(
+    *, profile: ExpertProfile, text: ConsentText, recorded_by=None, given_at: datetime | None = None
+) -> Consent:
+    """Consent to `text`; the profile is listed while `text` is the current version (and through the
+    next one's grace period). `recorded_by`: the coordinator who entered a consent that the expert
+    signed on paper on `given_at` (views/on_behalf.py). A consent already open to `text` is kept."""
     consent = Consent.objects.filter(profile=profile, text=text, withdrawn_at__isnull=True).first()
     if consent is None:
-        consent = Consent.objects.create(profile=profile, text=text)
+        consent = Consent.objects.create(
+            profile=profile,
+            text=text,
+            on_paper=recorded_by is not None,
+            recorded_by=recorded_by,
+            given_at=given_at or timezone.now(),
+        )
     profile.consent_version = text.version
     profile.save(update_fields=["consent_version", "updated_at"])
     record_audit_event(
-        actor=profile.user, subject=profile.user, action=AuditAction.CHANGE, what="consent", fields=[f"v{text.version}"]
+        actor=recorded_by or profile.user,
+        subject=profile.user,
+        action=AuditAction.CHANGE,
+        what="consent",
+        fields=[f"v{text.version}", *(["on paper"] if recorded_by else [])],
     )
+    cancel_renewal_requests(user=profile.user, text=text)
     return consent
 
 
@@ -103,6 +119,8 @@ def withdraw_consent(*, profile: ExpertProfile) -> int:
     count = Consent.objects.filter(profile=profile, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     profile.consent_version = None
     profile.save(update_fields=["consent_version", "updated_at"])
+    # Withdrawn on purpose: no reminders to consent again.
+    cancel_renewal_requests(user=profile.user, text=ConsentText.objects.order_by("-version").first())
     record_audit_event(
         actor=profile.user, subject=profile.user, action=AuditAction.CHANGE, what="consent", fields=["withdrawn"]
     )
@@ -336,3 +354,23 @@ def remove_blocked_period(*, profile: ExpertProfile, period_id: int, actor) -> b
     if deleted:
         record_profile_change(profile=profile, actor=actor, fields=["blocked_periods"])
     return bool(deleted)
+
+
+# --- A profile kept on an expert's behalf (views/on_behalf.py) ---
+
+
+@transaction.atomic
+def record_paper_consent(*, profile: ExpertProfile, text: ConsentText, signed_on: date, actor, step: int) -> Consent:
+    """A coordinator enters the consent to `text` that the expert signed on paper on `signed_on`: the
+    Consent is marked on paper, with who entered it, and lists the profile like one given online.
+    `step` is the guided form's consent step, done by this when the steps before it are. Entered
+    twice, it is stored once."""
+    _lock_profile(profile)
+    profile.refresh_from_db(fields=["consent_version", "onboarding_step"])
+    today = timezone.localdate()
+    given_at = timezone.now() if signed_on == today else timezone.make_aware(datetime.combine(signed_on, time(12)))
+    consent = give_consent(profile=profile, text=text, recorded_by=actor, given_at=given_at)
+    if profile.onboarding_step == step - 1:
+        profile.onboarding_step = step
+        profile.save(update_fields=["onboarding_step"])
+    return consent

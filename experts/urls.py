@@ -1,12 +1,16 @@
 from django.urls import path
 
-from .views import profile, search
+from .views import on_behalf, profile, search
 
 app_name = "experts"
 urlpatterns = [
     path("", search.index, name="index"),
     path("<int:pk>/", search.expert_detail, name="detail"),
     path("<int:pk>/kuva/", search.expert_photo, name="photo"),
+    path("<int:pk>/muokkaa/", on_behalf.on_behalf, name="on_behalf"),
+    path("<int:pk>/muokkaa/suostumus/", on_behalf.paper_consent, name="paper_consent"),
+    path("<int:pk>/muokkaa/kuva/", on_behalf.on_behalf_photo, name="on_behalf_photo"),
+    path("<int:pk>/muokkaa/<slug:section>/", on_behalf.on_behalf_section, name="on_behalf_section"),
     path("hakemisto/", search.directory, name="directory"),
     path("oma/", profile.my_profile, name="my_profile"),
     path("oma/jatka/", profile.profile_continue, name="profile_continue"),

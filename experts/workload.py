@@ -9,13 +9,16 @@ subplan) rather than once per candidate.
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
 FullMonthProvider = Callable[[date], QuerySet]
+# With a time range on the date: the ids of profiles whose time is already taken then (an assignment).
+BusyProvider = Callable[[datetime, datetime], QuerySet]
 
 _full_month_providers: list[FullMonthProvider] = []
+_busy_providers: list[BusyProvider] = []
 
 
 def register_full_month_provider(provider: FullMonthProvider) -> None:
@@ -26,3 +29,13 @@ def register_full_month_provider(provider: FullMonthProvider) -> None:
 def full_month_profiles(day: date) -> list[QuerySet]:
     """One queryset of profile ids per registered provider: the experts whose month of `day` is full."""
     return [provider(day) for provider in _full_month_providers]
+
+
+def register_busy_provider(provider: BusyProvider) -> None:
+    if provider not in _busy_providers:
+        _busy_providers.append(provider)
+
+
+def busy_profiles(starts: datetime, ends: datetime) -> list[QuerySet]:
+    """One queryset of profile ids per registered provider: the experts already busy between the two moments."""
+    return [provider(starts, ends) for provider in _busy_providers]

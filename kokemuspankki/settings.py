@@ -177,6 +177,14 @@ KP_HEARINGS_RATE_LIMIT = env.int("KP_HEARINGS_RATE_LIMIT", default=200)
 KP_HEARINGS_RATE_WINDOW = env.int("KP_HEARINGS_RATE_WINDOW", default=600)
 # Uploaded profile photos: at most this many bytes; they are re-encoded to drop location metadata.
 KP_MAX_PHOTO_BYTES = env.int("KP_MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
+# Receipts of experts' expense claims (a photo or a PDF): at most this many bytes a file.
+KP_RECEIPT_MAX_BYTES = env.int("KP_RECEIPT_MAX_BYTES", default=10 * 1024 * 1024)
+# Payroll: the payee's bank account and personal identity code are asked and stored only when the
+# county turns this on, and then encrypted with KP_PAYROLL_KEY (bookings/payees.py; a system check
+# refuses to start without a valid key). The key is a Fernet key; several, comma-separated, decrypt
+# and the first encrypts (for rotating the key).
+KP_PAYROLL_SENSITIVE = env.bool("KP_PAYROLL_SENSITIVE", default=False)
+KP_PAYROLL_KEY = env.str("KP_PAYROLL_KEY", default="")
 # Training materials (trainings.forms.MaterialForm): at most this many bytes a file.
 KP_MATERIAL_MAX_BYTES = env.int("KP_MATERIAL_MAX_BYTES", default=20 * 1024 * 1024)
 # Who runs the trainings, as certificates and completed-training records name it, e.g.
@@ -339,7 +347,14 @@ CELERY_BEAT_SCHEDULE = {
 KP_NOTIFICATION_SWEEP_BATCH = env.int("KP_NOTIFICATION_SWEEP_BATCH", default=500)
 KP_NOTIFICATION_CLAIM_SECONDS = env.int("KP_NOTIFICATION_CLAIM_SECONDS", default=300)
 KP_NOTIFICATION_MAX_ATTEMPTS = env.int("KP_NOTIFICATION_MAX_ATTEMPTS", default=5)
-KP_SMS_BACKEND = env.str("KP_SMS_BACKEND", default="notifications.backends.FileSmsBackend")
+# Empty: no SMS backend, and nobody is offered text messages (`make run` sets the FileSmsBackend).
+KP_SMS_BACKEND = env.str("KP_SMS_BACKEND", default="")
+# notifications.backends.GatewayApiSmsBackend: the gateway's URL, API token, sender name (at most 11
+# letters or 15 digits) and how long to wait for its answer.
+KP_SMS_API_URL = env.str("KP_SMS_API_URL", default="https://gatewayapi.eu/rest/mtsms")
+KP_SMS_API_TOKEN = env.str("KP_SMS_API_TOKEN", default="")
+KP_SMS_SENDER = env.str("KP_SMS_SENDER", default="Kokemus")
+KP_SMS_TIMEOUT = env.float("KP_SMS_TIMEOUT", default=10.0)
 
 # --- Logging: structured one-line records; never personal data (ids only, no emails or names).
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

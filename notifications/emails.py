@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template import Context
+from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -59,10 +59,10 @@ def render_message(*, template: str, language: str, context: dict) -> Message:
     return Message(subject=subject, text=text, html=html)
 
 
-def render_notification(notification) -> Message:
-    kind = kinds.get(notification.kind)
+def notification_context(notification) -> dict:
+    """What a notification's templates see: its stored context, the target, the recipient and a link."""
     target = notification.target
-    context = {
+    return {
         **notification.context,
         "notification": notification,
         "target": target,
@@ -73,6 +73,12 @@ def render_notification(notification) -> Message:
         **({"url": absolute_url(notification.context["path"])} if "path" in notification.context else {}),
         "unsubscribe_url": "",
     }
+
+
+def render_notification(notification) -> Message:
+    kind = kinds.get(notification.kind)
+    target = notification.target
+    context = notification_context(notification)
     headers = {"Auto-Submitted": "auto-generated", "X-Kokemuspankki-Notification": str(notification.pk)}
     if not kind.transactional and notification.recipient_id:
         token = unsubscribe_token(user_id=notification.recipient_id, kind=kind.code, channel=notification.channel)
@@ -85,6 +91,20 @@ def render_notification(notification) -> Message:
     if kind.calendar:
         message.attachments.append(("kutsu.ics", calendar_file(target.calendar_event()), "text/calendar"))
     return message
+
+
+def render_text_message(notification) -> str:
+    """A text message: templates/<template>_sms.txt in the recipient's language, each line trimmed and
+    empty ones dropped; without that template, the email's subject and the link."""
+    kind = kinds.get(notification.kind)
+    context = notification_context(notification)
+    with translation.override(notification.language):
+        try:
+            text = render_plain_text(f"{kind.template}_sms.txt", context)
+        except TemplateDoesNotExist:
+            subject = render_plain_text(f"{kind.template}_subject.txt", context)
+            text = f"{' '.join(subject.split())}\n{context['url']}"
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def send_email_message(*, message: Message, to: str) -> None:

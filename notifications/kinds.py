@@ -17,6 +17,9 @@ class Kind:
     template: str  # templates/<template>_subject.txt, _body.txt, _body.html
     transactional: bool = False  # messages the law lets us send without consent: no opt-out, no unsubscribe
     calendar: bool = False  # attach an .ics built from the target's calendar_event()
+    # Offered by text message too, to those who choose it (services.channels_for), with the short
+    # text of templates/<template>_sms.txt, or the subject and the link when there is none.
+    sms: bool = False
     # Asked of the target when the message is due: a reason not to send after all ("enough answers
     # came"), or "". Lets an app schedule a conditional reminder at a known time.
     skip_reason: Callable[[object], str] | None = None
@@ -43,3 +46,7 @@ def all_kinds() -> list[Kind]:
 
 def optional_kinds() -> list[Kind]:
     return [kind for kind in all_kinds() if not kind.transactional]
+
+
+def sms_kinds() -> list[Kind]:
+    return [kind for kind in all_kinds() if kind.sms]

@@ -23,9 +23,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import kinds
-from .backends import get_sms_backend
-from .emails import render_notification, send_email_message
+from .backends import get_sms_backend, sms_available
+from .emails import render_notification, render_text_message, send_email_message
 from .models import Channel, Notification, NotificationPreference, Status
+from .phone import sms_number
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,76 @@ def schedule_notification(
     return notification
 
 
+def channels_for(user, kind: str) -> list[str]:
+    """The channels to send `kind` to `user` on. Email always: a kind the person turned off is dropped
+    when due (why_not_send), so that turning it on again in time still counts. A text message as
+    well when an SMS backend is configured, the kind is offered by text message, and the person chose
+    that and has a mobile number: text messages are opt-in, per kind (is_enabled)."""
+    channels = [Channel.EMAIL]
+    if (
+        user is not None
+        and sms_available()
+        and kinds.get(kind).sms
+        and sms_number(user.phone)
+        and is_enabled(user, kind, Channel.SMS)
+    ):
+        channels.append(Channel.SMS)
+    return channels
+
+
+def schedule_for_channels(
+    *,
+    kind: str,
+    target,
+    due_at: datetime,
+    recipient,
+    language: str | None = None,
+    context: dict | None = None,
+) -> list[Notification]:
+    """schedule_notification() on each of channels_for(recipient, kind): one row per channel, under the
+    same kind and target, so that reschedule_notifications() and cancel_notifications() move or
+    cancel the email and the text message together."""
+    return [
+        schedule_notification(
+            kind=kind,
+            target=target,
+            due_at=due_at,
+            recipient=recipient,
+            channel=channel,
+            language=language,
+            context=context,
+        )
+        for channel in channels_for(recipient, kind)
+    ]
+
+
+def schedule_in_bulk(*, kind: str, target, due_at: datetime, recipients: list[tuple[object, dict]]) -> None:
+    """schedule_notification() by email for many (recipient, context) pairs of one kind and target
+    (everyone asked to renew a consent), in two statements rather than three per recipient: rows
+    not there yet are created; pending ones move to `due_at`; sent ones stay sent."""
+    kinds.get(kind)
+    content_type = ContentType.objects.get_for_model(target)
+    rows = [
+        Notification(
+            kind=kind,
+            content_type=content_type,
+            object_id=str(target.pk),
+            recipient=recipient,
+            channel=Channel.EMAIL,
+            language=getattr(recipient, "language", None) or settings.LANGUAGE_CODE,
+            context=context,
+            due_at=due_at,
+        )
+        for recipient, context in recipients
+    ]
+    with transaction.atomic():
+        Notification.objects.for_target(target).filter(kind=kind, status=Status.PENDING).update(
+            due_at=due_at, updated_at=timezone.now()
+        )
+        # The unique key makes a row already there (scheduled before) a conflict, left as it is.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+
+
 def reschedule_notifications(*, target, kind: str, due_at: datetime, include_sent: bool = False) -> int:
     """Move the target's notifications of `kind` (a booking moved). Returns how many rows moved."""
     statuses = [Status.PENDING, Status.CANCELLED, Status.FAILED] + ([Status.SENT] if include_sent else [])
@@ -88,12 +159,15 @@ def reschedule_notifications(*, target, kind: str, due_at: datetime, include_sen
     )
 
 
-def cancel_notifications(*, target, kinds_: list[str] | None = None) -> int:
-    """Cancel what has not gone out yet. A send in progress holds the row lock, so this waits for it
-    and then (PostgreSQL re-checks the WHERE) leaves the now-sent row alone."""
+def cancel_notifications(*, target, kinds_: list[str] | None = None, recipient=None) -> int:
+    """Cancel what has not gone out yet (to `recipient` only, if given). A send in progress holds the
+    row lock, so this waits for it and then (PostgreSQL re-checks the WHERE) leaves the now-sent row
+    alone."""
     rows = Notification.objects.for_target(target).filter(status__in=[Status.PENDING, Status.SENDING])
     if kinds_:
         rows = rows.filter(kind__in=kinds_)
+    if recipient is not None:
+        rows = rows.filter(recipient=recipient)
     return rows.update(status=Status.CANCELLED, claim_token=None, updated_at=timezone.now())
 
 
@@ -207,7 +281,12 @@ def why_not_send(notification: Notification) -> str:
         return "recipient is not active"
     if notification.target is None:
         return "the object it is about no longer exists"
-    if recipient is not None and not kind.transactional and not is_enabled(recipient, kind.code, notification.channel):
+    sms = notification.channel == Channel.SMS
+    if sms and not sms_available():
+        return "no SMS backend is configured"
+    # A transactional kind cannot be turned off, but its text message can: email still carries it.
+    optional = sms or not kind.transactional
+    if recipient is not None and optional and not is_enabled(recipient, kind.code, notification.channel):
         return "recipient turned this kind off"
     if not address_of(notification):
         return "no address for this channel"
@@ -247,11 +326,15 @@ def _retry_or_fail(notification: Notification, error: Exception) -> str:
 
 
 def is_enabled(user, kind: str, channel: str) -> bool:
+    """Email is on unless turned off; a text message is off unless chosen (NotificationPreference
+    rows store both: enabled=False for an email turned off, enabled=True for a text message chosen)."""
+    if channel == Channel.SMS:
+        return NotificationPreference.objects.filter(user=user, kind=kind, channel=channel, enabled=True).exists()
     return not NotificationPreference.objects.filter(user=user, kind=kind, channel=channel, enabled=False).exists()
 
 
 def set_preference(*, user, kind: str, channel: str, enabled: bool) -> None:
-    if kinds.get(kind).transactional:
+    if kinds.get(kind).transactional and channel != Channel.SMS:
         raise ValueError("transactional messages cannot be turned off")
     NotificationPreference.objects.update_or_create(
         user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
@@ -264,16 +347,15 @@ def address_of(notification: Notification) -> str:
     recipient = notification.recipient
     if recipient is None:
         return ""
-    return recipient.email if notification.channel == Channel.EMAIL else recipient.phone
+    return recipient.email if notification.channel == Channel.EMAIL else sms_number(recipient.phone)
 
 
 def deliver(notification: Notification) -> None:
-    message = render_notification(notification)
     to = address_of(notification)
     if notification.channel == Channel.SMS:
-        get_sms_backend().send(to=to, text=message.text)
+        get_sms_backend().send(to=to, text=render_text_message(notification))
     else:
-        send_email_message(message=message, to=to)
+        send_email_message(message=render_notification(notification), to=to)
 
 
 def retry_failed_notifications(*, ids: list[int]) -> int:

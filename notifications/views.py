@@ -6,19 +6,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from . import kinds
+from .backends import sms_available
 from .emails import read_unsubscribe_token
 from .forms import PreferencesForm
 from .models import Channel, NotificationPreference
+from .phone import display_number, sms_number
 from .services import set_preference
 
 
 @login_required
 def preferences(request):
-    disabled = set(
-        NotificationPreference.objects.filter(user=request.user, enabled=False).values_list("kind", "channel")
-    )
-    enabled = {(kind.code, channel) for kind in kinds.optional_kinds() for channel in Channel.values} - disabled
-    form = PreferencesForm(request.POST or None, enabled=enabled)
+    # Queries: the person's stored choices (1).
+    stored = {
+        (kind, channel): value
+        for kind, channel, value in NotificationPreference.objects.filter(user=request.user).values_list(
+            "kind", "channel", "enabled"
+        )
+    }
+    # Email is on unless turned off, a text message off unless chosen (services.is_enabled).
+    enabled = {
+        (kind.code, Channel.EMAIL) for kind in kinds.optional_kinds() if stored.get((kind.code, Channel.EMAIL), True)
+    }
+    enabled |= {(kind.code, Channel.SMS) for kind in kinds.sms_kinds() if stored.get((kind.code, Channel.SMS), False)}
+    number = sms_number(request.user.phone)
+    form = PreferencesForm(request.POST or None, enabled=enabled, sms=sms_available(), has_number=bool(number))
     if request.method == "POST" and form.is_valid():
         for kind, channel, value in form.choices():
             set_preference(user=request.user, kind=kind, channel=channel, enabled=value)
@@ -30,6 +41,8 @@ def preferences(request):
         {
             "form": form,
             "transactional": [kind for kind in kinds.all_kinds() if kind.transactional],
+            "sms": sms_available(),
+            "number": display_number(number) if number else "",
         },
     )
 

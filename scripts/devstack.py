@@ -146,6 +146,8 @@ def run(port: int) -> int:
         return 2
     env = prepare_env(debug=True)
     env.setdefault("SITE_URL", f"http://localhost:{port}")
+    # Text messages are written to .data/sms/, so that the demo offers them (none without a backend).
+    env.setdefault("KP_SMS_BACKEND", "notifications.backends.FileSmsBackend")
     manage(env, "check_database_layout")
     manage(env, "migrate", "--no-input")
     manage(env, "load_demo")

@@ -157,6 +157,19 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _todo_count_remembered():
+    """The navigation's to-do count is remembered for half a minute per process (bookings/todo.py),
+    so whether a coordinator's page counts would depend on the tests before it. Each test starts
+    with nothing waiting remembered, so pages cost no query for it; tests/bookings/test_todo.py
+    forgets it where it checks the count."""
+    from bookings.todo import nav_total
+
+    nav_total.put(0, seconds=float("inf"))
+    yield
+    nav_total.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_search_corrections():
     """The search remembers its typo corrections for a minute per process: each test starts without."""
     from experts.models.search import clear_recent_corrections

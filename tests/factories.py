@@ -428,3 +428,81 @@ class NoteFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Työpaja {n + 1}")
     text = "Osallistujat toivoivat iltavastaanottoja ja parempaa pysäköintiä."
     participants = 12
+
+
+# --- Units ordering experts (bookings/orders.py)
+
+
+def _clock(hour: int):
+    from datetime import time
+
+    return time(hour)
+
+
+class OrderRequestFactory(factory.django.DjangoModelFactory):
+    """A waiting request from an orderer (no TOTP: orderers see no one's data but their own) for a
+    lecture two weeks from now, 13–15. OrderRequestFactory(orderer=u, status="declined", …)."""
+
+    class Meta:
+        model = "bookings.OrderRequest"
+
+    orderer = factory.SubFactory(UserFactory, role="orderer")
+    unit = factory.Sequence(lambda n: ["Päijät-Hämeen sairaanhoitajakoulutus", "Lahden terveysasema"][n % 2])
+    task_type = factory.LazyFunction(lambda: _taxonomy("TaskType", "luento"))
+    date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    start_time = factory.LazyFunction(lambda: _clock(13))
+    end_time = factory.LazyFunction(lambda: _clock(15))
+    audience = "Noin 20 sairaanhoitajaopiskelijaa"
+    address = "Mukkulankatu 19, Lahti"
+    wishes = "Toipumisesta ja siitä, mikä auttoi."
+    contact_phone = "044 765 4321"
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    """The expert's "How did it go?" on a completed booking. CheckInFactory(debrief="asked") asks for
+    a debrief (wants_debrief, with that status)."""
+
+    class Meta:
+        model = "bookings.CheckIn"
+
+    class Params:
+        debrief = ""
+
+    booking = factory.SubFactory(
+        BookingFactory, status="completed", with_fee=True, assignment__starts_in=timedelta(days=-2)
+    )
+    feeling = 3
+    text = "Meni hyvin, mutta jännitti."
+    wants_debrief = factory.LazyAttribute(lambda o: bool(o.debrief))
+    debrief_status = factory.SelfAttribute("debrief")
+
+
+# --- Payroll: expense claims and payee details (bookings/claims.py, bookings/payees.py)
+
+
+class ExpenseClaimFactory(factory.django.DjangoModelFactory):
+    """An expert's waiting claim for 42 km on a completed booking, without a receipt. A receipt:
+    ExpenseClaimFactory(receipt=ContentFile(b"%PDF-...", name="kuitti.pdf"), tickets=...)."""
+
+    class Meta:
+        model = "bookings.ExpenseClaim"
+
+    booking = factory.SubFactory(
+        BookingFactory, status="completed", with_fee=True, assignment__starts_in=timedelta(days=-2)
+    )
+    kilometres = 42
+    tickets = 0
+    note = "Lahti–Heinola ja takaisin"
+
+
+class PayeeFactory(factory.django.DjangoModelFactory):
+    """Payee details without a bank account or an identity code (those are encrypted: payees.py)."""
+
+    class Meta:
+        model = "bookings.Payee"
+
+    profile = factory.SubFactory(ExpertProfileFactory)
+    legal_name = factory.Sequence(lambda n: ["Aino Mäkelä", "Päivi Hämäläinen-Åström", "Jyrki Öhman"][n % 3])
+    payee_number = factory.Sequence(lambda n: f"P-{1000 + n}")
+    tax_card_delivered = True
+    tax_card_year = 2027

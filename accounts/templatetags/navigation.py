@@ -2,7 +2,9 @@
 
 Its dozen links and translations cost ~2 ms a page as template nodes (README, speed); the HTML
 depends only on the key below, so each process keeps the few dozen variants it meets. The user's
-own data (email, CSRF token) stays in base.html and is rendered on every request.
+own data (email, CSRF token) stays in base.html and is rendered on every request, and so do the
+counts of items waiting behind a link (accounts/waiting.py), which replace placeholders in the
+cached HTML.
 """
 
 from django import template
@@ -10,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
+from accounts.waiting import fill_nav_counts
 from kokemuspankki.process_cache import ProcessCache
 
 register = template.Library()
@@ -21,6 +24,8 @@ MAY = {
     "hearings": "accounts.run_hearings",
     "trainings": "accounts.run_trainings",
     "feedback": "accounts.view_feedback_results",
+    # The role: an administrator has every permission but orders nothing of their own.
+    "orders": "orderer",
 }
 # Variants kept: languages x pages x permission sets met, far fewer in practice.
 _rendered: ProcessCache[str] = ProcessCache(size=512)
@@ -35,6 +40,7 @@ def main_nav(context) -> str:
     match = request.resolver_match
     page, current = (match.url_name, match.app_name) if match else ("", "")
     key = (get_language(), get_script_prefix(), page, current, *may.values())
-    return _rendered.get_or_make(
+    html = _rendered.get_or_make(
         key, lambda: render_to_string("_main_nav.html", {"page": page, "current": current, "may": may})
     )
+    return fill_nav_counts(html, request)

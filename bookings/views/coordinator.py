@@ -6,7 +6,7 @@ transition under the assignment's row lock; its BookingError messages are transl
 to the user as they are, so a refused or repeated action is a message, never an error page.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,12 +24,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import posted
+from accounts.models import AuditAction
+from accounts.services import record_audit_events
 from experts.models import ExpertProfile
+from experts.services import viewer_level
 from feedback.models import Round
 
-from .. import services
+from .. import matching, orders, series, services
+from ..afterwards import corrections_by_booking
+from ..eligibility import outside_hours, weekly_slots_of
+from ..filters import AssignmentListFilter, filter_items, filter_query, iso_week
 from ..forms import (
-    AssignmentForm,
     CancelForm,
     CompleteBookingForm,
     MonthForm,
@@ -36,12 +42,17 @@ from ..forms import (
     OrdererFeedbackForm,
     TimeRangeForm,
 )
-from ..models import Assignment, AssignmentStatus, Booking, BookingStatus, PrivateFeedback
+from ..forms_series import AssignmentSeriesForm
+from ..models import PENDING, Assignment, AssignmentStatus, Booking, BookingStatus, PrivateFeedback, month_of
 from ..services import BookingError, EarningsWarning
+from .orders import order_to_accept
+from .series import cancel_in_series, move_in_series, tell_series_invitations
 
 SEARCH_EXPERTS = "accounts.search_experts"
 # How long a sent assignment form's key is remembered (see assignment_create).
 FORM_KEY_SECONDS = 24 * 60 * 60
+# The most rows the assignment list shows: a date range open at one end may hold years.
+LIST_LIMIT = 500
 
 
 def coordinator_required(view):
@@ -59,18 +70,35 @@ def _int_or_404(value: str) -> int:
 
 @coordinator_required
 def assignment_list(request):
-    """One month's assignments (this month unless ?month=YYYY-MM), with their experts' statuses."""
+    """One month's assignments (this month unless ?month=YYYY-MM), with their experts' statuses,
+    narrowed by the filters (bookings/filters.py); a date range given there replaces the month."""
     month_form = MonthForm(request.GET)
     month = month_form.cleaned_data["month"] if month_form.is_valid() else None
-    month = month or timezone.localdate().replace(day=1)
-    # Queries: the month's assignments with task, contact person and tariff; their bookings with experts.
-    assignments = list(Assignment.objects.for_list().in_month(month))
+    today = timezone.localdate()
+    month = month or today.replace(day=1)
+    filters = AssignmentListFilter(request.GET, queryset=Assignment.objects.for_list())
+    # Queries: the choices of task, contact person and expert, the units in use; the assignments with
+    # task, contact person and tariff; their bookings with experts. Invalid filters show their errors
+    # and no rows rather than rows that quietly ignore them.
+    assignments = []
+    if filters.is_valid():
+        shown = filters.qs if filters.has_date_range else filters.qs.starting_between(*month_of(month))
+        # A range open at one end may hold years: the first LIST_LIMIT rows, and a word about the rest.
+        assignments = list(shown[: LIST_LIMIT + 1])
     context = {
-        "assignments": assignments,
+        "assignments": assignments[:LIST_LIMIT],
+        "truncated": len(assignments) > LIST_LIMIT,
+        "filters": filters,
+        "unit_suggestions": filters.units_in_use,
+        "filter_items": filter_items(request.GET),
+        "filter_query": filter_query(request.GET),
+        "date_range": filters.is_valid() and filters.has_date_range,
         "month": month,
         "month_form": month_form,
         "previous_month": (month - timedelta(days=1)).replace(day=1),
         "next_month": (month + timedelta(days=32)).replace(day=1),
+        # The calendar's week: this week in this month, otherwise the month's first.
+        "week": iso_week(today if month == today.replace(day=1) else month),
     }
     return render(request, "bookings/assignment_list.html", context)
 
@@ -85,26 +113,56 @@ def assignment_create(request):
     other is sent to what the first created. A session flag would not do, since both requests
     read the session before either saves it."""
     expert = _expert_to_book(request)
-    form = AssignmentForm(posted(request), user=request.user)
+    # ?order=<pk>: a unit's request (views/orders.py) fills the form in and is accepted with the save.
+    order = order_to_accept(request)
+    initial = orders.assignment_initial(order) if order else {}
+    form = AssignmentSeriesForm(posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         claim = f"bookings:assignment-form:{request.user.pk}:{form.form_key}"
         if not cache.add(claim, 0, FORM_KEY_SECONDS):
             return _already_sent(request, cache.get(claim))
         try:
-            assignment = services.create_assignment(form=form, actor=request.user)
+            # All or nothing: an expert who cannot be invited (paused, blocked that day, booked then)
+            # leaves no assignment behind; the form comes back as typed, with the reason.
+            with transaction.atomic():
+                if order is not None:
+                    assignment = orders.create_assignment_for_order(form=form, order=order, actor=request.user)
+                elif form.repeats:
+                    last_date = form.cleaned_data["repeat_until"]
+                    assignment = series.create_assignment_series(form=form, last_date=last_date, actor=request.user)[0]
+                else:
+                    assignment = services.create_assignment(form=form, actor=request.user)
+                booking = _invite_to_new(assignment, expert, request.user) if expert is not None else None
+                if booking is not None and assignment.series_id:
+                    series.invite_to_later_dates(assignment=assignment, profile=expert, actor=request.user)
         except ValidationError as error:
             cache.delete(claim)
             form.add_error(None, error.messages)
+        except BookingError as error:  # a refused invitation, or an order request handled meanwhile
+            cache.delete(claim)
+            form.add_error(None, str(error))
         except BaseException:
             cache.delete(claim)
             raise
         else:
             cache.set(claim, assignment.pk, FORM_KEY_SECONDS)
-            messages.success(request, _("The assignment was saved."))
-            if expert is not None:
-                _invite(request, assignment, [expert])
+            messages.success(request, series.saved_message(assignment))
+            if booking is not None:
+                _tell_invited(request, booking)
             return redirect(assignment)
-    return render(request, "bookings/assignment_form.html", {"form": form, "expert": expert})
+    return render(request, "bookings/assignment_form.html", {"form": form, "expert": expert, "order": order})
+
+
+def _invite_to_new(assignment: Assignment, expert: ExpertProfile, actor) -> Booking:
+    """The expert of "Book" invited to the assignment just created; a refusal is a BookingError,
+    which rolls the assignment back (assignment_create)."""
+    invited, refused = services.invite_experts(assignment=assignment, profiles=[expert], actor=actor)
+    if not invited:
+        raise BookingError(
+            _("%(name)s could not be invited, so the assignment was not saved: %(reason)s")
+            % {"name": expert.display_name, "reason": refused.get(expert.pk, "")}
+        )
+    return invited[0]
 
 
 def _expert_to_book(request) -> ExpertProfile | None:
@@ -135,6 +193,12 @@ class BookingRow:
     can_cancel: bool
     can_complete: bool
     feedback_form: OrdererFeedbackForm | None
+    # For an expert still to come (_note_availability): outside the weekly hours they gave, and their
+    # accessibility needs for the coordinator to arrange.
+    outside_hours: bool = False
+    accessibility_needs: str = ""
+    # A completed booking's corrections, oldest first (afterwards.corrections_by_booking).
+    corrections: list = field(default_factory=list)
 
 
 def _can_confirm(booking: Booking, now) -> bool:
@@ -148,7 +212,8 @@ def _can_confirm(booking: Booking, now) -> bool:
 
 
 def _can_complete(booking: Booking, now) -> bool:
-    return booking.status == BookingStatus.CONFIRMED and booking.assignment.starts_at <= now
+    """What services.complete_booking allows: a confirmed booking whose assignment has ended."""
+    return booking.status == BookingStatus.CONFIRMED and booking.assignment.ends_at <= now
 
 
 def _booking_row(booking: Booking, now) -> BookingRow:
@@ -181,9 +246,13 @@ def assignment_detail(request, pk):
     experts' check-ins, meant for the contact person and the coordinators, are shown to all of them."""
     # Queries: the assignment with task, contact person, tariff and creator; its bookings with experts
     # and check-ins; their expense lines; their private feedback.
-    assignment = get_object_or_404(Assignment.objects.for_detail(), pk=pk)
+    assignment = get_object_or_404(Assignment.objects.for_detail().select_related("order_request__orderer"), pk=pk)
     now = timezone.now()
     rows = [_booking_row(booking, now) for booking in assignment.bookings.for_detail_rows()]
+    _note_availability(rows, assignment, request.user, now)
+    corrections = corrections_by_booking([row.booking for row in rows])
+    for row in rows:
+        row.corrections = corrections.get(row.booking.pk, [])
     context = {
         "assignment": assignment,
         "rows": rows,
@@ -193,6 +262,9 @@ def assignment_detail(request, pk):
         "is_changeable": assignment.status in (AssignmentStatus.OPEN, AssignmentStatus.FILLED),
         "search_url": _search_url(assignment),
         "feedback_rounds": list(Round.objects.on_target(assignment)),
+        # Only for a date of a series, and for an assignment open to all: one query each.
+        "series": series.series_summary(assignment),
+        "matching_count": matching.matching_count(assignment),
         "feedback_url": reverse(
             "feedback:create", args=[ContentType.objects.get_for_model(Assignment).pk, assignment.pk]
         ),
@@ -200,10 +272,38 @@ def assignment_detail(request, pk):
     return render(request, "bookings/assignment_detail.html", context)
 
 
+def _note_availability(rows: list[BookingRow], assignment: Assignment, viewer, now) -> None:
+    """For the experts invited, accepted or confirmed on an assignment still to come: whether it is
+    outside the weekly hours they gave (a warning before confirming, never a refusal), and their
+    accessibility needs as far as the expert shows them to this viewer. The needs are health-related:
+    showing them is audited, as on the profile page. Queries, only with such experts: their weekly
+    slots; the audit rows when needs were shown."""
+    if assignment.starts_at <= now:
+        return
+    coming = [row for row in rows if row.booking.status in (*PENDING, BookingStatus.CONFIRMED)]
+    if not coming:
+        return
+    slots = weekly_slots_of(row.booking.expert_id for row in coming)
+    level = viewer_level(viewer)
+    shown = []
+    for row in coming:
+        expert = row.booking.expert
+        row.outside_hours = outside_hours(expert, assignment, slots=slots.get(expert.pk, []))
+        if expert.accessibility_needs and "accessibility_needs" in expert.visible_fields(level):
+            row.accessibility_needs = expert.accessibility_needs
+            shown.append((expert.user_id, ["accessibility_needs"]))
+    record_audit_events(actor=viewer, action=AuditAction.VIEW, what="assignment page", entries=shown)
+
+
 def _search_url(assignment: Assignment) -> str:
-    """The search for this assignment: its task and date filled in, each card with an invite button."""
+    """The search for this assignment: its task, date and time filled in, each card with an invite
+    button. The time finds the experts whose weekly hours cover it and who are free then; cleared,
+    the others show too, their cards saying when it is outside their hours."""
     query = {"for": assignment.pk, "task": assignment.task_type.slug}
-    query["date"] = timezone.localdate(assignment.starts_at).isoformat()
+    starts, ends = timezone.localtime(assignment.starts_at), timezone.localtime(assignment.ends_at)
+    query["date"] = starts.date().isoformat()
+    if ends.date() == starts.date():  # past midnight no weekly slot covers it: the date alone
+        query["start_time"], query["end_time"] = f"{starts:%H:%M}", f"{ends:%H:%M}"
     return f"{reverse('experts:index')}?{urlencode(query)}"
 
 
@@ -211,6 +311,8 @@ def _search_url(assignment: Assignment) -> str:
 def assignment_move(request, pk):
     """A new time; the confirmed experts' calendars and reminders follow (services_booking)."""
     assignment = get_object_or_404(Assignment.objects.select_related("tariff"), pk=pk)
+    if assignment.series_id:
+        return move_in_series(request, assignment)  # only this date, or this and the following
     form = MoveAssignmentForm(posted(request), initial=TimeRangeForm.initial_of(assignment))
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,6 +336,8 @@ def assignment_move(request, pk):
 def assignment_cancel(request, pk):
     """Cancel the whole assignment: every pending or confirmed expert is told, with the reason."""
     assignment = get_object_or_404(Assignment, pk=pk)
+    if assignment.series_id:
+        return cancel_in_series(request, assignment)  # only this date, or this and the following
     form = CancelForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,7 +364,10 @@ def assignment_invite(request, pk):
     # Listed profiles only, as the search shows: a profile without consent, or one that has left, is
     # answered like an id that does not exist, so that its name and status do not leak.
     profiles = list(ExpertProfile.objects.listed().filter(pk__in=ids))
-    if profiles:
+    if profiles and assignment.series_id and request.POST.get("all_dates") == "1":
+        results = series.invite_to_series(assignment=assignment, profiles=profiles, actor=request.user)
+        tell_series_invitations(request, results, profiles)
+    elif profiles:
         _invite(request, assignment, profiles)
     else:
         messages.error(request, _("Choose at least one expert to invite."))
@@ -282,10 +389,10 @@ def _invite(request, assignment: Assignment, profiles: list[ExpertProfile]) -> N
     except BookingError as error:
         messages.error(request, str(error))
         return
-    invited_ids = {booking.expert_id for booking in invited}
+    invited_by_expert = {booking.expert_id: booking for booking in invited}
     for profile in profiles:
-        if profile.pk in invited_ids:
-            messages.success(request, _("%(name)s was invited.") % {"name": profile.display_name})
+        if profile.pk in invited_by_expert:
+            _tell_invited(request, invited_by_expert[profile.pk])
         elif profile.pk in refused:
             messages.warning(
                 request,
@@ -294,6 +401,18 @@ def _invite(request, assignment: Assignment, profiles: list[ExpertProfile]) -> N
             )
         else:
             messages.info(request, _("%(name)s is already on this assignment.") % {"name": profile.display_name})
+
+
+def _tell_invited(request, booking: Booking) -> None:
+    """The message "X was invited", with a note when the time is outside the weekly hours X gave
+    (services.invite_experts)."""
+    name = booking.expert.display_name
+    if getattr(booking, "outside_hours", False):
+        messages.warning(
+            request, _("%(name)s was invited. Note: the assignment is outside the hours they gave.") % {"name": name}
+        )
+    else:
+        messages.success(request, _("%(name)s was invited.") % {"name": name})
 
 
 # --- Bookings ------------------------------------------------------------------------------------
@@ -356,7 +475,7 @@ def booking_complete(request, pk):
     form finds the booking done: the service refuses and the message says so."""
     booking = _booking(pk)
     if request.method == "GET" and not _can_complete(booking, timezone.now()):
-        messages.error(request, _("Only a confirmed booking whose assignment has begun can be marked completed."))
+        messages.error(request, _("Only a confirmed booking whose assignment has ended can be marked completed."))
         return redirect(booking.assignment)
     form = CompleteBookingForm(posted(request), booking=booking)
     if request.method == "POST" and form.is_valid():
@@ -370,6 +489,8 @@ def booking_complete(request, pk):
                 fee_note=data["fee_note"].strip(),
                 fee_waived=data["fee_waived"],
                 expenses=form.expenses(),
+                not_completed_reason=data["not_completed_reason"] if not form.completed else "",
+                not_completed_note=data["not_completed_note"] if not form.completed else "",
                 actor=request.user,
             )
         except BookingError as error:

@@ -29,6 +29,7 @@ from notifications.calendar import calendar_file, subscription_file
 
 from ..calendar_feeds import create_calendar_feed, feed_events, feed_token_hash, may_have_feed, revoke_calendar_feed
 from ..earnings import earnings_of, earnings_warnings, volunteering_warnings
+from ..eligibility import outside_slots, weekly_slots_of
 from ..forms_expert import AnswerForm, CancelForm, CheckInForm, EarningsLimitsForm, PrivateFeedbackForm
 from ..models import (
     HOLDING,
@@ -164,11 +165,12 @@ def _render_booking(request, booking: Booking, *, answer_form=None, check_in_for
     can_answer = booking.status == BookingStatus.INVITED and assignment.starts_at > now
     waiting = can_answer or (booking.status == BookingStatus.ACCEPTED and assignment.starts_at > now)
     completed = booking.status == BookingStatus.COMPLETED
-    # Queries when completed: the check-in, the expert's feedback, the expense lines.
+    # Queries when completed: the check-in, the private feedback of both sides, the expense lines.
+    # Before the assignment: the expert's weekly slots (is it outside the hours they gave?).
     check_in = CheckIn.objects.filter(booking=booking).first() if completed else None
-    feedback = (
-        PrivateFeedback.objects.filter(booking=booking, side=PrivateFeedback.Side.EXPERT).first() if completed else None
-    )
+    both_sides = {item.side: item for item in PrivateFeedback.objects.filter(booking=booking)} if completed else {}
+    feedback = both_sides.get(PrivateFeedback.Side.EXPERT)
+    coming = booking.status in (BookingStatus.INVITED, BookingStatus.ACCEPTED, BookingStatus.CONFIRMED)
     if completed and feedback_form is None:
         feedback_form = PrivateFeedbackForm(initial={"text": feedback.text} if feedback else None)
     context = {
@@ -188,10 +190,18 @@ def _render_booking(request, booking: Booking, *, answer_form=None, check_in_for
         "check_in_form": (check_in_form or CheckInForm()) if completed and check_in is None else None,
         "feedback": feedback,
         "feedback_form": feedback_form,
+        # The orderer's private feedback, theirs to read (services.give_private_feedback tells them).
+        "orderer_feedback": both_sides.get(PrivateFeedback.Side.ORDERER),
+        "outside_hours": coming and assignment.starts_at > now and _outside_own_hours(booking),
         # The participants' feedback rounds on an assignment the expert did (they may read its results).
         "feedback_rounds": list(Round.objects.on_target(assignment)) if completed else [],
     }
     return render(request, "bookings/my_assignment.html", context)
+
+
+def _outside_own_hours(booking: Booking) -> bool:
+    slots = weekly_slots_of([booking.expert_id]).get(booking.expert_id, [])
+    return outside_slots(slots, booking.assignment.starts_at, booking.assignment.ends_at)
 
 
 @own_profile_required

@@ -1,7 +1,11 @@
 """Coordinators: CSV and XLSX of completed assignments for payroll.
 
-Both files have the same columns (COLUMNS) and rows (payroll_row); the XLSX adds a sheet of sums by
-expert and one by ordering unit. The CSV is what Finnish Excel
+Both files have the same columns (export_columns()) and rows (payroll_row); the XLSX adds a sheet of
+sums by expert and one by ordering unit. Each row carries what payroll needs to pay by itself: the
+expert's payee details (bookings.Payee; the bank account and identity code only when the county keeps
+them, KP_PAYROLL_SENSITIVE), whether the assignment was recorded afterwards, its corrections, and how
+much of the expenses came from the expert's own approved claims. Reading payee details is audited per
+expert in the file. The CSV is what Finnish Excel
 opens by double-click: UTF-8 with a byte order mark, semicolons and decimal commas. Text that a
 spreadsheet would read as a formula never runs (CSV injection): the CSV puts an apostrophe before
 it, the XLSX stores it as a text cell.
@@ -13,7 +17,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -23,11 +27,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from accounts.models import AuditAction
-from accounts.services import record_audit_event
+from accounts.services import record_audit_event, record_audit_events
 from kokemuspankki.spreadsheets import csv_bytes, defuse, xlsx_value
 
 from ..exports import ExportFilterForm
-from ..models import Booking, BookingStatus, ExpenseKind
+from ..models import Booking, BookingCorrection, BookingStatus, ClaimStatus, ExpenseKind
+from ..payees import PLAIN_FIELDS, SENSITIVE_FIELDS, decrypted, sensitive_enabled
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +53,12 @@ COLUMNS = [
     Column("title", gettext_lazy("Assignment"), width=40),
     Column("unit", gettext_lazy("Ordering unit"), width=30),
     Column("task_type", gettext_lazy("Task"), width=22),
+    Column("recorded_afterwards", gettext_lazy("Recorded afterwards"), width=10),
     Column("expert", gettext_lazy("Expert"), width=20),
+    Column("legal_name", gettext_lazy("Legal name"), width=24),
+    Column("payee_number", gettext_lazy("Payee number"), width=14),
+    Column("tax_card_delivered", gettext_lazy("Tax card delivered"), width=10),
+    Column("tax_card_year", gettext_lazy("Tax card year"), width=8),
     Column("email", gettext_lazy("Email"), width=30),
     Column("hours", gettext_lazy("Hours"), "number", total=True, width=8),
     Column("tariff", gettext_lazy("Tariff"), width=22),
@@ -62,14 +72,42 @@ COLUMNS = [
     Column("meals", gettext_lazy("Meals (€)"), "money", total=True),
     Column("other", gettext_lazy("Other expenses (€)"), "money", total=True),
     Column("expenses", gettext_lazy("Expenses total (€)"), "money", total=True),
+    # Already in the expenses above (an approved claim becomes expense lines): how much of them.
+    Column("claims", gettext_lazy("Of which approved expense claims (€)"), "money", total=True),
     Column("total", gettext_lazy("Total (€)"), "money", total=True),
+    Column("corrections", gettext_lazy("Corrected (times)"), width=10),
+    Column("last_correction", gettext_lazy("Reason for the last correction"), width=30),
+]
+# Only when the county keeps them (KP_PAYROLL_SENSITIVE): after the tax card, decrypted per expert.
+SENSITIVE_COLUMNS = [
+    Column("bank_account", gettext_lazy("Bank account (IBAN)"), width=24),
+    Column("identity_code", gettext_lazy("Personal identity code"), width=14),
 ]
 
 
-def _expense_sum(field: str, kind: str | None = None):
-    condition = Q(expense_lines__kind=kind) if kind else Q()
+def export_columns() -> list[Column]:
+    if not sensitive_enabled():
+        return COLUMNS
+    at = [column.key for column in COLUMNS].index("tax_card_year") + 1
+    return [*COLUMNS[:at], *SENSITIVE_COLUMNS, *COLUMNS[at:]]
+
+
+def _expense_sum(field: str, kind: str | None = None, condition: Q | None = None):
+    condition = condition or (Q(expense_lines__kind=kind) if kind else Q())
     zero = Value(Decimal("0.00"), output_field=DecimalField())
     return Coalesce(Sum(f"expense_lines__{field}", filter=condition), zero)
+
+
+def _corrections():
+    """The number of a booking's corrections and the last one's reason, as subqueries: a join would
+    multiply the expense sums beside them."""
+    corrections = BookingCorrection.objects.filter(booking=OuterRef("pk"))
+    count = corrections.order_by().values("booking").annotate(count=Count("pk")).values("count")
+    last = corrections.order_by("-corrected_at", "-pk").values("reason")[:1]
+    return {
+        "correction_count": Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        "last_correction": Subquery(last),
+    }
 
 
 def completed_bookings(form: ExportFilterForm):
@@ -89,9 +127,10 @@ def completed_bookings(form: ExportFilterForm):
 
 
 def for_payroll(bookings):
-    """The file's fetch shape: one query, the expenses summed by kind, in date order."""
+    """The file's fetch shape: one query, the expenses summed by kind (and those from approved
+    claims), the corrections counted, the payee details joined, in date order."""
     return (
-        bookings.select_related("assignment__task_type", "assignment__tariff", "expert__user")
+        bookings.select_related("assignment__task_type", "assignment__tariff", "expert__user", "expert__payee")
         .annotate(
             km=_expense_sum("quantity", ExpenseKind.TRAVEL_KM),
             travel=_expense_sum("amount", ExpenseKind.TRAVEL_KM),
@@ -99,12 +138,37 @@ def for_payroll(bookings):
             meals=_expense_sum("amount", ExpenseKind.MEAL),
             other=_expense_sum("amount", ExpenseKind.OTHER),
             expenses=_expense_sum("amount"),
+            claims=_expense_sum("amount", condition=Q(expense_lines__claim__status=ClaimStatus.APPROVED)),
+            **_corrections(),
         )
         .order_by("assignment__starts_at", "pk")
     )
 
 
-def payroll_row(booking: Booking) -> dict:
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _payee_columns(booking: Booking, secrets: dict) -> dict:
+    """The payee columns of a row; `secrets` keeps each expert's decrypted values (decrypted once)."""
+    payee = getattr(booking.expert, "payee", None)  # None without payee details
+    values = {
+        "legal_name": payee.legal_name if payee else "",
+        "payee_number": payee.payee_number if payee else "",
+        "tax_card_delivered": _yes_no(payee.tax_card_delivered) if payee else "",
+        "tax_card_year": payee.tax_card_year if payee else None,
+    }
+    if sensitive_enabled():
+        if booking.expert_id not in secrets:
+            secrets[booking.expert_id] = decrypted(payee)
+        values.update(
+            bank_account=secrets[booking.expert_id].bank_account,
+            identity_code=secrets[booking.expert_id].identity_code,
+        )
+    return values
+
+
+def payroll_row(booking: Booking, secrets: dict | None = None) -> dict:
     assignment = booking.assignment
     zone = timezone.get_default_timezone()
     starts, ends = timezone.localtime(assignment.starts_at, zone), timezone.localtime(assignment.ends_at, zone)
@@ -115,13 +179,15 @@ def payroll_row(booking: Booking) -> dict:
         "title": assignment.title,
         "unit": assignment.unit,
         "task_type": assignment.task_type.name,
+        "recorded_afterwards": _yes_no(assignment.recorded_afterwards),
         "expert": booking.expert.display_name,
+        **_payee_columns(booking, {} if secrets is None else secrets),
         "email": booking.expert.user.email,
         "hours": booking.hours,
         "tariff": assignment.tariff.name,
         "fee_computed": booking.fee_computed,
         "fee": fee,
-        "fee_waived": _("yes") if booking.fee_waived else _("no"),
+        "fee_waived": _yes_no(booking.fee_waived),
         "fee_note": booking.fee_note,
         "km": booking.km,
         "travel": booking.travel,
@@ -129,7 +195,10 @@ def payroll_row(booking: Booking) -> dict:
         "meals": booking.meals,
         "other": booking.other,
         "expenses": booking.expenses,
+        "claims": booking.claims,
         "total": fee + booking.expenses,
+        "corrections": booking.correction_count or None,  # empty when never corrected
+        "last_correction": booking.last_correction or "",
     }
 
 
@@ -143,25 +212,25 @@ def csv_cell(value, kind: str) -> str:
     return defuse(str(value))
 
 
-def write_csv(rows: list[dict]) -> bytes:
-    header = [str(column.label) for column in COLUMNS]
-    return csv_bytes([header, *([csv_cell(row[column.key], column.kind) for column in COLUMNS] for row in rows)])
+def write_csv(rows: list[dict], columns: list[Column] = COLUMNS) -> bytes:
+    header = [str(column.label) for column in columns]
+    return csv_bytes([header, *([csv_cell(row[column.key], column.kind) for column in columns] for row in rows)])
 
 
-def write_xlsx(rows: list[dict]) -> bytes:
+def write_xlsx(rows: list[dict], columns: list[Column] = COLUMNS) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Assignments")[:31]
-    sheet.append([str(column.label) for column in COLUMNS])
-    totals = {column.key: Decimal("0.00") for column in COLUMNS if column.total}
+    sheet.append([str(column.label) for column in columns])
+    totals = {column.key: Decimal("0.00") for column in columns if column.total}
     for row in rows:
-        sheet.append([xlsx_value(row[column.key]) for column in COLUMNS])
+        sheet.append([xlsx_value(row[column.key]) for column in columns])
         for key in totals:
             totals[key] += row[key] or 0
-    sheet.append([_("Total") if index == 0 else totals.get(column.key) for index, column in enumerate(COLUMNS)])
-    _format_sheet(sheet)
+    sheet.append([_("Total") if index == 0 else totals.get(column.key) for index, column in enumerate(columns)])
+    _format_sheet(sheet, columns)
     # What payroll pays each expert, and what each ordering unit is charged: a sheet each.
     _summary_sheet(workbook, _("By expert"), rows, ["expert", "email"])
     _summary_sheet(workbook, _("By ordering unit"), rows, ["unit"])
@@ -220,11 +289,11 @@ def _bold_heading_and_totals(sheet) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _format_sheet(sheet) -> None:
+def _format_sheet(sheet, columns: list[Column]) -> None:
     """Bold heading and totals rows, two decimals, dates in the reader's own format, column widths."""
     from openpyxl.utils import get_column_letter
 
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(column.width, len(str(column.label)) + 2)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             if column.kind == "date" and cell.row < sheet.max_row:
@@ -259,11 +328,14 @@ def export_file(request, fmt: str):
     form = ExportFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "bookings/assignment_export.html", {"form": form}, status=400)
-    rows = [payroll_row(booking) for booking in for_payroll(completed_bookings(form))]
+    columns = export_columns()
+    bookings = list(for_payroll(completed_bookings(form)))
+    secrets: dict = {}
+    rows = [payroll_row(booking, secrets) for booking in bookings]
     if fmt == "csv":
-        response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(write_csv(rows, columns), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(write_xlsx(rows), content_type=XLSX_TYPE)
+        response = HttpResponse(write_xlsx(rows, columns), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="toimeksiannot-{form.period_name}.{fmt}"'
     # The file holds experts' names, emails and fees: who took it is logged, not what was in it.
     record_audit_event(
@@ -271,6 +343,19 @@ def export_file(request, fmt: str):
         subject=None,
         action=AuditAction.EXPORT,
         what="assignment export",
-        fields=[column.key for column in COLUMNS],
+        fields=[column.key for column in columns],
     )
+    _audit_payees(request.user, bookings)
     return response
+
+
+def _audit_payees(actor, bookings: list[Booking]) -> None:
+    """A row per expert whose payee details went into the file, in one INSERT however many."""
+    fields = PLAIN_FIELDS + (SENSITIVE_FIELDS if sensitive_enabled() else [])
+    users = {booking.expert.user_id for booking in bookings if getattr(booking.expert, "payee", None) is not None}
+    record_audit_events(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        what="payee details exported",
+        entries=[(user_id, fields) for user_id in sorted(users)],
+    )

@@ -1,5 +1,7 @@
 """Consent to process health-related data (GDPR art. 9): the versioned text and each consent given."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -12,8 +14,9 @@ from django.utils.translation import pgettext_lazy
 class ConsentText(models.Model):
     """The versioned text of the consent to process health-related data (GDPR art. 9).
 
-    Publishing a new version asks every expert again: a profile is listed only while its consent
-    is for the newest published version.
+    Publishing a new version asks every expert again (experts.consent_renewal): a profile is listed
+    while its consent is for the newest published version, or for the one before it until the newest
+    one's grace period ends.
     """
 
     version = models.PositiveIntegerField(_("version"), unique=True)
@@ -39,6 +42,11 @@ class ConsentText(models.Model):
     @classmethod
     def current(cls) -> "ConsentText | None":
         return cls.objects.filter(published_at__lte=timezone.now()).order_by("-version").first()
+
+    @property
+    def grace_deadline(self):
+        """Until when consents to the version before this one still count (ExpertProfile.consented())."""
+        return self.published_at + timedelta(days=self.grace_days) if self.published_at else None
 
 
 class Consent(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import posted, role_required
+from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Role
 
 from ..forms_profile import (
@@ -74,13 +75,16 @@ def my_profile(request):
     current = ConsentText.current()
     consent = None
     if profile is not None:
-        consent = profile.consents.filter(withdrawn_at__isnull=True).select_related("text").first()
+        consent = profile.consents.filter(withdrawn_at__isnull=True).select_related("text", "recorded_by").first()
     visibility = {field: Visibility(profile.visibility_of(field)).label for field in VISIBLE_FIELDS} if profile else {}
+    consent_state = _consent_state(profile, current)
     context = {
         "profile": profile,
         "current_consent_text": current,
         "consent": consent,
-        "consent_state": _consent_state(profile, current),
+        "consent_state": consent_state,
+        "consent_deadline": _consent_deadline(profile) if consent_state == "outdated" else None,
+        "updated_on_behalf": _updated_on_behalf(profile),
         "next_step": min(profile.onboarding_step + 1, LAST_STEP) if profile else 1,
         "total_steps": LAST_STEP,
         "visibility": visibility,
@@ -89,6 +93,27 @@ def my_profile(request):
         "onboarding": onboarding_status(profile) if profile and profile.ready_at is None else None,
     }
     return render(request, "experts/my_profile.html", context)
+
+
+def _consent_deadline(profile):
+    """Until when an outdated consent still lists the profile (the new text's grace period), or None."""
+    expiring = ExpertProfile.objects.consent_expiring().filter(pk=profile.pk)
+    return expiring.values_list("consent_expires_at", flat=True).first()
+
+
+def _updated_on_behalf(profile) -> AuditEvent | None:
+    """The last change to the profile, if someone else made it (a coordinator: views/on_behalf.py)."""
+    if profile is None:
+        return None
+    last = (
+        AuditEvent.objects.filter(
+            subject=profile.user_id, action=AuditAction.CHANGE, what__in=["expert profile", "consent"]
+        )
+        .select_related("actor")
+        .order_by("-at")
+        .first()
+    )
+    return last if last is not None and last.actor_id not in (None, profile.user_id) else None
 
 
 def _consent_state(profile, current) -> str:

@@ -20,6 +20,7 @@ from accounts.roles import Role
 
 from ..filters import ExpertFilter
 from ..models import ExpertProfile, Relation, SearchResults, TextQuery, TrainingLevel, Visibility
+from ..profile_panels import profile_panels
 from ..search_actions import search_action_context
 from ..services import record_profile_view, record_search_views, viewer_level
 from .profile import photo_response
@@ -100,8 +101,13 @@ def expert_detail(request, pk):
         raise PermissionDenied
     profile = get_object_or_404(ExpertProfile.objects.visible_to(level).for_detail(level), pk=pk)
     fields = profile.visible_fields(level)
-    record_profile_view(viewer=request.user, profile=profile, fields=fields)
-    return render(request, "experts/expert_detail.html", {"profile": profile, "fields": fields, "level": level})
+    # What the apps that book experts show coordinators here (their bookings, contact details): one
+    # audit row names the panels' personal data with the profile's fields (profile_panels.py).
+    panels = profile_panels(request, profile) if level == Visibility.COORDINATORS else []
+    shown = fields.union(*(panel.get("audit_fields", ()) for panel in panels))
+    record_profile_view(viewer=request.user, profile=profile, fields=shown)
+    context = {"profile": profile, "fields": fields, "level": level, "profile_panels": panels}
+    return render(request, "experts/expert_detail.html", context)
 
 
 def expert_photo(request, pk):
@@ -242,6 +248,10 @@ def paginate(
     the words that matched `text_query`, the `action` of another app) and the page links."""
     page = paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
     words = CardWords()
+    # An action may read what its cards need for the whole page at once (search_actions.py).
+    prepare = getattr(action, "prepare", None)
+    if prepare is not None:
+        prepare(list(page))
     return {
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),

@@ -10,8 +10,9 @@ from tests.factories import UserFactory
 
 LINKS = {
     "expert": {"Front page", "My profile", "My assignments", "My account"},
-    "coordinator": {"Front page", "Experts", "Assignments", "Hearings", "Trainings", "Feedback", "My account"},
+    "coordinator": {"Front page", "Experts", "Assignments", "To do", "Hearings", "Trainings", "Feedback", "My account"},
     "trainer": {"Front page", "Trainings", "Feedback", "My account"},
+    "orderer": {"Front page", "Orders", "My account"},
 }
 
 
@@ -29,7 +30,7 @@ def links(html: str) -> set[str]:
 def test_each_role_sees_its_own_links(client, role):
     client.cookies["kp_language"] = "en"
     for user_role in [role, *sorted(set(LINKS) - {role})]:  # each after the others have been rendered
-        client.force_login(UserFactory(role=user_role, mfa=user_role != "expert"))
+        client.force_login(UserFactory(role=user_role, mfa=user_role not in ("expert", "orderer")))
         assert links(nav(client)) == LINKS[user_role]
 
 

@@ -44,6 +44,16 @@ MATRIX = {
         "accounts:invitation_create": 403,
         "admin:index": 302,
     },
+    # A unit's staff ordering experts: none of the bank, nor anything of the staff's.
+    "orderer": {
+        "experts:index": 403,
+        "experts:my_profile": 403,
+        "hearings:index": 403,
+        "feedback:index": 403,
+        "trainings:index": 403,
+        "accounts:invitation_create": 403,
+        "admin:index": 302,
+    },
     "admin": {
         "experts:index": 200,
         "experts:my_profile": 403,
@@ -60,7 +70,7 @@ MATRIX = {
 @pytest.mark.parametrize("role", sorted(MATRIX))
 @pytest.mark.parametrize("page", PAGES)
 def test_role_reaches_exactly_its_pages(client, role, page):
-    user = UserFactory(role=role, mfa=role != "expert")
+    user = UserFactory(role=role, mfa=role not in ("expert", "orderer"))
     client.force_login(user)
     response = client.get(reverse(page))
     assert response.status_code == MATRIX[role][page]
@@ -90,7 +100,9 @@ def test_roles_exist_with_their_permissions():
     codenames = set(coordinator.permissions.values_list("codename", flat=True))
     assert {"search_experts", "invite_experts", "run_hearings"} <= codenames
     assert "keep_own_profile" not in codenames
-    assert set(Group.objects.values_list("name", flat=True)) == {"coordinator", "expert", "trainer", "admin"}
+    assert set(Group.objects.values_list("name", flat=True)) == {"coordinator", "expert", "trainer", "admin", "orderer"}
+    orderer = Group.objects.get(name="orderer")
+    assert set(orderer.permissions.values_list("codename", flat=True)) == {"order_experts"}
 
 
 @pytest.mark.django_db
@@ -101,11 +113,12 @@ def test_roles_exist_with_their_permissions():
         ("coordinator", "role-coordinator"),
         ("trainer", "role-trainer"),
         ("admin", "role-admin"),
+        ("orderer", "role-orderer"),
     ],
 )
 def test_front_page_shows_the_next_steps_of_each_role(client, role, heading):
-    client.force_login(UserFactory(role=role, mfa=role != "expert"))
+    client.force_login(UserFactory(role=role, mfa=role not in ("expert", "orderer")))
     html = client.get(reverse("home")).content.decode()
     assert f'id="{heading}"' in html
-    others = {"role-expert", "role-coordinator", "role-trainer", "role-admin"} - {heading}
+    others = {"role-expert", "role-coordinator", "role-trainer", "role-admin", "role-orderer"} - {heading}
     assert not any(f'id="{other}"' in html for other in others)

@@ -17,13 +17,13 @@ JUNK = ["", " ", "abc", "-1", "1e400", "99999999999999", "31.2.2026", "25:61", "
 
 @pytest.fixture
 def booked(coordinator):
-    """A confirmed booking on an assignment that began an hour ago (so that it can be completed)."""
+    """A confirmed booking on an assignment that ended an hour ago (so that it can be completed)."""
     expert = ExpertProfileFactory()
     assignment = AssignmentFactory(contact_person=coordinator, starts_in=timedelta(days=3))
     invited, _ = booking_services.invite_experts(assignment=assignment, profiles=[expert], actor=coordinator)
     booking = booking_services.answer_invitation(booking=invited[0], accept=True)
     booking_services.confirm_booking(booking=booking, actor=coordinator)
-    starts = timezone.now() - timedelta(hours=1)
+    starts = timezone.now() - timedelta(hours=3)
     Assignment.objects.filter(pk=assignment.pk).update(starts_at=starts, ends_at=starts + timedelta(hours=2))
     assignment.refresh_from_db()
     Booking.objects.filter(pk=booking.pk).update(during=booking_range(assignment))

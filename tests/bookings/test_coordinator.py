@@ -178,9 +178,10 @@ def test_list_queries_do_not_grow_with_rows(signed_in, coordinator, django_asser
         invite(item, coordinator, ExpertProfileFactory())
         invite(item, coordinator, ExpertProfileFactory())
     # session, the user with roles, permissions and MFA status (accounts.backends); the month's assignments with
-    # task, contact person and tariff; their bookings with experts (prefetch); then the idle-timeout
+    # task, contact person and tariff; their bookings with experts (prefetch); the units in use and the
+    # filters' choices of task, contact person and expert (bookings/filters.py); then the idle-timeout
     # session save (savepoint, update, release).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         response = signed_in.get(reverse("bookings:assignment_list"), {"month": starts.strftime("%Y-%m")})
     assert len(response.context["assignments"]) == count
 
@@ -328,13 +329,17 @@ def test_create_with_an_expert_invites_them_at_once(signed_in, coordinator):
 
 
 @pytest.mark.django_db
-def test_create_with_an_unbookable_expert_saves_and_tells_why(signed_in, coordinator):
+def test_create_with_an_unbookable_expert_saves_nothing_and_tells_why(signed_in, coordinator):
+    # All or nothing (tests/bookings/test_book_new_atomic.py): no assignment without its expert.
     profile = ExpertProfileFactory(display_name="Eero", status="paused")
     url = f"{reverse('bookings:assignment_create')}?expert={profile.pk}"
     response = signed_in.post(url, form_data(contact_person=coordinator.pk), follow=True)
-    assert Assignment.objects.count() == 1
+    assert not Assignment.objects.exists()
     assert not Booking.objects.exists()
-    assert "Eero could not be invited: The expert has paused their assignments." in response.content.decode()
+    assert (
+        "Eero could not be invited, so the assignment was not saved: The expert has paused their assignments."
+        in response.content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -411,9 +416,10 @@ def test_detail_queries_do_not_grow_with_bookings(signed_in, coordinator, django
         PrivateFeedback.objects.create(booking=booking, side="expert", text="Kiitos.")
     # session, the user with roles, permissions and MFA status (accounts.backends); the assignment with task,
     # contact person, tariff and creator; its bookings with experts and check-ins; their expense lines;
-    # their private feedback; the participants' feedback rounds with their answer counts; then the
-    # idle-timeout session save (savepoint, update, release).
+    # their private feedback; the completed bookings' corrections with who made them; the participants'
+    # feedback rounds with their answer counts; then the idle-timeout session save (savepoint, update,
+    # release).
     ContentType.objects.get_for_model(Assignment)  # cached for the process: read once, not per page
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = signed_in.get(past.get_absolute_url())
     assert len(response.context["rows"]) == count

@@ -137,8 +137,9 @@ def test_search_for_adds_queries_only_in_that_branch(signed_in, assignment):
         signed_in.get(SEARCH)
     with CaptureQueriesContext(connection) as with_for:
         signed_in.get(SEARCH, {"for": assignment.pk})
-    # The assignment and the ids of the experts already on it.
-    assert len(with_for) == len(plain) + 2
+    # The assignment, the ids of the experts already on it, and the page's experts' weekly hours (is the
+    # assignment outside them: tests/bookings/test_availability_warnings.py).
+    assert len(with_for) == len(plain) + 3
 
 
 # --- Confirm ---------------------------------------------------------------------------------------
@@ -378,9 +379,9 @@ def test_other_costs_need_a_note(signed_in, begun):
 
 @pytest.mark.django_db
 def test_not_completed(signed_in, begun):
-    complete(signed_in, begun, outcome="not_completed", travel_km="10")
+    complete(signed_in, begun, outcome="not_completed", not_completed_reason="no_show", travel_km="10")
     begun.refresh_from_db()
-    assert begun.status == BookingStatus.NOT_COMPLETED
+    assert (begun.status, begun.not_completed_reason) == (BookingStatus.NOT_COMPLETED, "no_show")
     assert begun.fee is None
     assert not ExpenseLine.objects.exists()
 
@@ -398,9 +399,9 @@ def test_complete_before_the_assignment_has_begun_is_refused(signed_in, coordina
     booking = invite(assignment, coordinator, ExpertProfileFactory(), accept=True)
     booking_services.confirm_booking(booking=booking, actor=coordinator)
     response = signed_in.get(reverse("bookings:booking_complete", args=[booking.pk]), follow=True)
-    assert "Only a confirmed booking whose assignment has begun can be marked completed." in page_of(response)
+    assert "Only a confirmed booking whose assignment has ended can be marked completed." in page_of(response)
     response = complete(signed_in, booking)
-    assert "The assignment has not begun yet." in page_of(response)
+    assert "The assignment has not ended yet." in page_of(response)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
 

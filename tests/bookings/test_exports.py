@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
-from bookings.exports import this_month
-from bookings.models import Booking, BookingStatus, ExpenseKind, ExpenseLine, Tariff, TariffKind
+from bookings.exports import previous_month
+from bookings.models import Booking, BookingCorrection, BookingStatus, ExpenseKind, ExpenseLine, Tariff, TariffKind
 from tests.factories import AssignmentFactory, BookingFactory, ExpertProfileFactory, UserFactory
 
 PAGE = reverse("bookings:assignment_export")
@@ -94,8 +94,8 @@ def test_coordinators_and_admins_export(client, role, request):
 
 
 @pytest.mark.django_db
-def test_page_defaults_to_this_month_and_counts_its_completed_assignments(english, coordinator, aino):
-    start, end = this_month()
+def test_page_defaults_to_the_previous_month_and_counts_its_completed_assignments(english, coordinator, aino):
+    start, end = previous_month()
     completed(coordinator, aino, at(start, 10))
     completed(coordinator, aino, at(start, 14), status=BookingStatus.CONFIRMED)
     response = english.get(PAGE)
@@ -141,14 +141,19 @@ def test_csv_is_what_finnish_excel_opens(english, coordinator, aino):
     assert "no-store" in response["Cache-Control"]
     assert response.content.startswith("\ufeff".encode())
     header, row = csv_rows(response)
-    assert header[:3] == ["Date", "Time", "Assignment"] and header[-1] == "Total (€)"
+    assert header[:3] == ["Date", "Time", "Assignment"]
     assert dict(zip(header, row, strict=True)) == {
         "Date": "2026-03-10",
         "Time": "09.00–12.00",
         "Assignment": "Vastaanottovuoro Hollolan sote-keskuksessa",
         "Ordering unit": "Hollolan sote-keskus, Åkerö-tiimi",
         "Task": "Lecture or talk",
+        "Recorded afterwards": "no",
         "Expert": "Aino Ärväs-Öhman",
+        "Legal name": "",
+        "Payee number": "",
+        "Tax card delivered": "",
+        "Tax card year": "",
         "Email": "aino@example.fi",
         "Hours": "3,00",
         "Tariff": "Hourly fee",
@@ -162,7 +167,10 @@ def test_csv_is_what_finnish_excel_opens(english, coordinator, aino):
         "Meals (€)": "13,25",
         "Other expenses (€)": "2,00",
         "Expenses total (€)": "31,95",
+        "Of which approved expense claims (€)": "0,00",
         "Total (€)": "106,95",
+        "Corrected (times)": "",
+        "Reason for the last correction": "",
     }
 
 
@@ -183,11 +191,12 @@ def test_csv_quotes_per_rfc_4180_and_defuses_formulas(english, coordinator, aino
     # Quotes doubled and the field quoted, as RFC 4180 has it; lines end in CRLF.
     assert '"\'=HYPERLINK(""http://example.com"";""Klikkaa"")"' in body
     assert body.endswith("\r\n")
-    _header, row = csv_rows(response)
-    assert row[2] == '\'=HYPERLINK("http://example.com";"Klikkaa")'
-    assert row[3] == "'@SUM(1+1)"
-    assert row[11] == "yes"
-    assert row[12] == "'-1+1 korjattu; ks. sopimus"
+    header, row = csv_rows(response)
+    row = dict(zip(header, row, strict=True))
+    assert row["Assignment"] == '\'=HYPERLINK("http://example.com";"Klikkaa")'
+    assert row["Ordering unit"] == "'@SUM(1+1)"
+    assert row["Fee waived"] == "yes"
+    assert row["Reason for changing the fee"] == "'-1+1 korjattu; ks. sopimus"
 
 
 @pytest.mark.django_db
@@ -310,7 +319,8 @@ def test_empty_xlsx_has_the_heading_and_a_zero_totals_row(english):
 
     sheet = load_workbook(io.BytesIO(english.get(file_url("xlsx"), MARCH).content)).active
     assert sheet.max_row == 2
-    assert sheet["A2"].value == "Total" and sheet["T2"].value == 0
+    totals = dict(zip((cell.value for cell in sheet[1]), (cell.value for cell in sheet[2]), strict=True))
+    assert totals["Date"] == "Total" and totals["Total (€)"] == 0
 
 
 @pytest.mark.django_db
@@ -415,3 +425,181 @@ def test_each_download_is_audited_once_without_personal_data(english, coordinato
         assert "email" in event.fields
         assert not {"aino", "aino@example.fi", "Aino Ärväs-Öhman"} & {str(value).lower() for value in event.fields}
     assert timezone.now() - events[0].at < timedelta(minutes=1)
+
+
+# --- Issue 17: the previous month, recorded afterwards, corrections, claims, payee details ---------
+
+
+def rows_by_header(response) -> list[dict]:
+    header, *rows = csv_rows(response)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+@pytest.mark.django_db
+def test_a_bare_link_to_the_file_gives_the_previous_month(english, coordinator, aino):
+    start, _end = previous_month()
+    this_months_first = timezone.localdate().replace(day=1)
+    completed(coordinator, aino, at(start, 10), title="Edellinen kuukausi")
+    completed(coordinator, aino, at(this_months_first, 10), title="Tämä kuukausi")
+    response = english.get(file_url("csv"))
+    assert [row["Assignment"] for row in rows_by_header(response)] == ["Edellinen kuukausi"]
+    assert response["Content-Disposition"] == f'attachment; filename="toimeksiannot-{start:%Y-%m}.csv"'
+
+
+@pytest.mark.django_db
+def test_the_previous_month_of_january_is_december():
+    assert previous_month(date(2027, 1, 15)) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert previous_month(date(2026, 3, 31)) == (date(2026, 2, 1), date(2026, 2, 28))
+
+
+@pytest.mark.django_db
+def test_rows_say_recorded_afterwards_and_carry_the_corrections(english, coordinator, aino):
+    from bookings.afterwards import correct_booking
+
+    booking = completed(coordinator, aino, at(date(2026, 3, 10), 9), title="Puhelimessa sovittu")
+    type(booking.assignment).objects.filter(pk=booking.assignment_id).update(recorded_afterwards=True)
+    completed(coordinator, aino, at(date(2026, 3, 11), 9), title="Tavallinen")
+    correct_booking(booking=booking, reason="Kolme tuntia", hours=Decimal("3"), actor=coordinator)
+    correct_booking(booking=booking, reason="=Neljä tuntia", hours=Decimal("4"), actor=coordinator)
+
+    corrected, plain = rows_by_header(english.get(file_url("csv"), MARCH))
+
+    assert (corrected["Recorded afterwards"], corrected["Corrected (times)"]) == ("yes", "2")
+    # The last reason, defused like every text cell; the row has the corrected hours and fee.
+    assert corrected["Reason for the last correction"] == "'=Neljä tuntia"
+    assert (corrected["Hours"], corrected["Fee to pay (€)"]) == ("4,00", "100,00")
+    assert (plain["Recorded afterwards"], plain["Corrected (times)"], plain["Reason for the last correction"]) == (
+        "no",
+        "",
+        "",
+    )
+
+
+@pytest.mark.django_db
+def test_approved_claims_are_counted_once_and_shown_apart(english, coordinator, aino):
+    from tests.factories import ExpenseClaimFactory
+
+    booking = completed(
+        coordinator, aino, at(date(2026, 3, 10), 9), expenses=[(ExpenseKind.MEAL, Decimal("1"), Decimal("13.25"))]
+    )
+    claim = ExpenseClaimFactory(booking=booking, kilometres=40, tickets=Decimal("6.40"), status="approved")
+    # An approved claim is already expense lines (the coordinator's approval makes them).
+    ExpenseLine.objects.create(
+        booking=booking, claim=claim, kind=ExpenseKind.TRAVEL_KM, quantity=40, amount=Decimal("22.00")
+    )
+    ExpenseLine.objects.create(booking=booking, claim=claim, kind=ExpenseKind.TICKET, amount=Decimal("6.40"))
+
+    (row,) = rows_by_header(english.get(file_url("csv"), MARCH))
+
+    assert (row["Travel by car (€)"], row["Tickets (€)"], row["Meals (€)"]) == ("22,00", "6,40", "13,25")
+    assert row["Expenses total (€)"] == "41,65"
+    assert row["Of which approved expense claims (€)"] == "28,40"
+    assert row["Total (€)"] == "91,65"  # 50 € fee + 41.65 €, the claim once
+
+
+@pytest.mark.django_db
+def test_the_xlsx_totals_the_claims_column(english, coordinator, aino):
+    from openpyxl import load_workbook
+
+    from tests.factories import ExpenseClaimFactory
+
+    booking = completed(coordinator, aino, at(date(2026, 3, 10), 9))
+    claim = ExpenseClaimFactory(booking=booking, status="approved")
+    ExpenseLine.objects.create(
+        booking=booking, claim=claim, kind=ExpenseKind.TRAVEL_KM, quantity=42, amount=Decimal("23.10")
+    )
+    sheet = load_workbook(io.BytesIO(english.get(file_url("xlsx"), MARCH).content)).active
+    header = [cell.value for cell in sheet[1]]
+    totals = dict(zip(header, (cell.value for cell in sheet[3]), strict=True))
+    assert totals["Of which approved expense claims (€)"] == pytest.approx(23.10)
+    assert totals["Total (€)"] == pytest.approx(73.10)
+
+
+@pytest.mark.django_db
+def test_payee_columns_come_from_the_payee_details(english, coordinator, aino):
+    from tests.factories import PayeeFactory
+
+    PayeeFactory(profile=aino, legal_name="Aino Mäkelä", payee_number="P-0042", tax_card_year=2026)
+    without = ExpertProfileFactory(display_name="Eero")
+    completed(coordinator, aino, at(date(2026, 3, 10), 9))
+    completed(coordinator, without, at(date(2026, 3, 11), 9))
+
+    with_payee, without_payee = rows_by_header(english.get(file_url("csv"), MARCH))
+
+    assert {key: with_payee[key] for key in ("Legal name", "Payee number", "Tax card delivered", "Tax card year")} == {
+        "Legal name": "Aino Mäkelä",
+        "Payee number": "P-0042",
+        "Tax card delivered": "yes",
+        "Tax card year": "2026",
+    }
+    assert (without_payee["Legal name"], without_payee["Tax card delivered"]) == ("", "")
+    assert "Bank account (IBAN)" not in with_payee and "Personal identity code" not in with_payee
+
+
+@pytest.mark.django_db
+def test_bank_account_and_identity_code_only_when_the_county_keeps_them(english, coordinator, aino, settings):
+    from cryptography.fernet import Fernet
+
+    from bookings.payees import encrypt
+    from tests.factories import PayeeFactory
+
+    settings.KP_PAYROLL_SENSITIVE = True
+    settings.KP_PAYROLL_KEY = Fernet.generate_key().decode()
+    PayeeFactory(
+        profile=aino,
+        bank_account_encrypted=encrypt("FI4950009420028730"),
+        identity_code_encrypted=encrypt("131052-308T"),
+    )
+    completed(coordinator, aino, at(date(2026, 3, 10), 9))
+    completed(coordinator, aino, at(date(2026, 3, 11), 9))
+
+    header, *rows = csv_rows(english.get(file_url("csv"), MARCH))
+
+    at_year = header.index("Tax card year")
+    assert header[at_year + 1 : at_year + 3] == ["Bank account (IBAN)", "Personal identity code"]
+    assert [row[at_year + 1 : at_year + 3] for row in rows] == [["FI4950009420028730", "131052-308T"]] * 2
+    event = AuditEvent.objects.get(what="payee details exported")
+    assert "bank_account" in event.fields and "identity_code" in event.fields
+
+
+@pytest.mark.django_db
+def test_payee_details_exported_are_audited_once_per_expert_without_values(english, coordinator, aino):
+    from tests.factories import PayeeFactory
+
+    other = ExpertProfileFactory(display_name="Åsa")
+    PayeeFactory(profile=aino, legal_name="Aino Mäkelä", payee_number="P-0042")
+    PayeeFactory(profile=other)
+    without = ExpertProfileFactory(display_name="Eero")
+    for day, profile in [(2, aino), (3, aino), (4, other), (5, without)]:
+        completed(coordinator, profile, at(date(2026, 3, day), 9))
+
+    english.get(file_url("csv"), MARCH)
+
+    events = AuditEvent.objects.filter(what="payee details exported").order_by("subject_id")
+    assert [(event.actor, event.subject, event.action) for event in events] == [
+        (coordinator, profile.user, AuditAction.EXPORT) for profile in sorted([aino, other], key=lambda p: p.user_id)
+    ]
+    for event in events:
+        assert event.fields == ["legal_name", "payee_number", "tax_card_delivered", "tax_card_year"]
+    assert not AuditEvent.objects.filter(what="payee details exported", subject=without.user).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 6])
+def test_export_with_payees_queries_do_not_grow_with_rows(english, coordinator, django_assert_num_queries, count):
+    from tests.factories import PayeeFactory
+
+    for n in range(count):
+        profile = ExpertProfileFactory()
+        PayeeFactory(profile=profile)
+        booking = completed(coordinator, profile, at(date(2026, 3, 2 + n), 10))
+        BookingCorrection.objects.create(
+            booking=booking, reason="Korjaus", before={}, after={}, corrected_by=coordinator
+        )
+    english.get(file_url("csv"), MARCH)  # the session's idle-timeout save, once a minute
+    # session, user; the rows with their assignment, task type, tariff, expert, user and payee, the
+    # expenses and claims summed and the corrections counted (one query); the export's audit row; the
+    # audit rows of the payee details exported (one INSERT however many experts).
+    with django_assert_num_queries(5):
+        response = english.get(file_url("csv"), MARCH)
+    assert len(csv_rows(response)) == count + 1

@@ -295,13 +295,13 @@ def test_the_reminder_offsets_come_from_settings(assignment, coordinator, settin
 
 
 def past_confirmed(coordinator, expert, *, hours=2, tariff_kind="hourly", days_ago=1):
-    """A confirmed booking of an assignment that has already taken place."""
+    """A confirmed booking of an assignment that ended `days_ago` days ago (completing needs it ended)."""
     assignment = AssignmentFactory(
         contact_person=coordinator, starts_in=timedelta(days=3), hours=hours, tariff_kind=tariff_kind
     )
     booking = booking_services.confirm_booking(booking=accepted(assignment, coordinator, expert), actor=coordinator)
-    start = timezone.now() - timedelta(days=days_ago)
-    end = start + timedelta(hours=hours)
+    end = timezone.now() - timedelta(days=days_ago)
+    start = end - timedelta(hours=hours)
     type(assignment).objects.filter(pk=assignment.pk).update(starts_at=start, ends_at=end)
     type(booking).objects.filter(pk=booking.pk).update(during=(start, end))
     booking.refresh_from_db()
@@ -384,14 +384,16 @@ def test_an_assignment_in_the_future_cannot_be_completed(assignment, coordinator
     booking = booking_services.confirm_booking(
         booking=accepted(assignment, coordinator, ExpertProfileFactory()), actor=coordinator
     )
-    with pytest.raises(BookingError, match="not begun"):
+    with pytest.raises(BookingError, match="not ended"):
         booking_services.complete_booking(booking=booking, completed=True, hours=None, actor=coordinator)
 
 
 @pytest.mark.django_db
 def test_not_completed_has_no_fee(coordinator):
     booking = past_confirmed(coordinator, ExpertProfileFactory())
-    booking = booking_services.complete_booking(booking=booking, completed=False, hours=None, actor=coordinator)
+    booking = booking_services.complete_booking(
+        booking=booking, completed=False, hours=None, actor=coordinator, not_completed_reason="illness"
+    )
     assert (booking.status, booking.fee) == (BookingStatus.NOT_COMPLETED, None)
 
 

@@ -120,8 +120,8 @@ def test_coordinator_books_an_expert_from_search_to_a_paid_completion(
         "Tuomas": BookingStatus.NOT_CHOSEN,
     }
 
-    # The assignment takes place (the clock moves: it began a minute ago).
-    starts = timezone.now() - timedelta(minutes=1)
+    # The assignment takes place (the clock moves: it ended a minute ago; only then can it be recorded).
+    starts = timezone.now() - timedelta(hours=2, minutes=1)
     Assignment.objects.filter(pk=assignment.pk).update(starts_at=starts, ends_at=starts + timedelta(hours=2))
     assignment.refresh_from_db()
     Booking.objects.filter(assignment=assignment).update(during=booking_range(assignment))

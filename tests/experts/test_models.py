@@ -30,7 +30,8 @@ def test_withdrawing_consent_delists_at_once():
 @pytest.mark.django_db
 def test_a_new_consent_version_asks_again():
     profile = ExpertProfileFactory()
-    new = ConsentText.objects.create(version=2, text="Uusi teksti", published_at=timezone.now())
+    # Without a grace period (tests/experts/test_consent_grace.py has one).
+    new = ConsentText.objects.create(version=2, text="Uusi teksti", published_at=timezone.now(), grace_days=0)
     assert not ExpertProfile.objects.listed().exists()
     give_consent(profile=profile, text=new)
     assert list(ExpertProfile.objects.listed()) == [profile]

@@ -11,13 +11,14 @@ CONSENT = reverse("experts:profile_consent")
 WITHDRAW = reverse("experts:profile_consent_withdraw")
 
 
-def new_version() -> ConsentText:
+def new_version(grace_days: int = 30) -> ConsentText:
     return ConsentText.objects.create(
         version=2,
         text="Uusi suostumusteksti",
         text_fi="Uusi suostumusteksti",
         text_en="New consent text",
         published_at=timezone.now(),
+        grace_days=grace_days,
     )
 
 
@@ -77,10 +78,11 @@ def test_consent_needs_the_tick(signed_in, profile):
 
 @pytest.mark.django_db
 def test_a_new_version_asks_prominently_for_consent_again(signed_in, profile):
-    new_version()
+    new_version(grace_days=0)  # the grace period: tests/experts/test_consent_grace.py
     body = signed_in.get(MY_PROFILE).content.decode()
     assert "Please give your consent again" in body
     assert "a new version is waiting for your consent" in body
+    assert "your profile is not shown in search" in body
     assert not ExpertProfile.objects.listed().exists()
 
 

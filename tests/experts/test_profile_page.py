@@ -78,9 +78,10 @@ def test_my_profile_has_constant_queries(signed_in, profile, django_assert_num_q
     BlockedPeriod.objects.create(profile=profile, start=start, end=start + timedelta(days=6))
     # session, the user with roles and permissions (accounts.backends); the profile with
     # organisation, experiences with areas, task types, languages, municipalities, weekly slots, blocked
-    # periods to come; the current consent text, the open consent with its text; the completed
-    # trainings; the idle-timeout session save: savepoint, update, release.
-    with django_assert_num_queries(15):
+    # periods to come; the current consent text, the open consent with its text; the last change to
+    # the profile (made on the expert's behalf?); the completed trainings; the idle-timeout session
+    # save: savepoint, update, release.
+    with django_assert_num_queries(16):
         response = signed_in.get(MY_PROFILE)
     assert response.status_code == 200
     assert "Monday 9:00–15:00" in response.content.decode()
