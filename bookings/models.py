@@ -498,7 +498,7 @@ class ExpenseLine(models.Model):
 class DebriefStatus(models.TextChoices):
     ASKED = "asked", _("Asked for")
     AGREED = "agreed", _("Agreed")
-    HELD = "held", _("Held")
+    HELD = "held", pgettext_lazy("debrief status", "Held")
 
 
 class CheckIn(models.Model):
@@ -650,7 +650,7 @@ class ExpenseClaim(models.Model):
 class OrderStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for a coordinator")
     ACCEPTED = "accepted", _("Being arranged")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("order status", "Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
