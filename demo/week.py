@@ -163,9 +163,6 @@ def _consent_renewal(experts: dict[str, ExpertProfile], coordinator: User) -> Co
 
 def _on_behalf(sirpa: ExpertProfile, coordinator: User) -> None:
     """Sirpa's own needs, filled in by Sanna on her behalf, in the form Sirpa would use."""
-    # Read again, as the coordinator's page would: the form saves the whole profile, and the copy read
-    # before the consent was entered would put the old consent version back.
-    sirpa = ExpertProfile.objects.get(pk=sirpa.pk)
     form = NeedsForm({"accessibility_needs": SIRPA_NEEDS}, instance=sirpa)
     if form.is_valid() and form.has_changed():
         save_profile_section(form=form, actor=coordinator)
@@ -714,30 +711,50 @@ def _recorded_afterwards(today: date, coordinator: User, experts) -> None:
 # --- The receipt --------------------------------------------------------------------------------
 
 
+# A font with the Finnish letters, the dash and the euro sign, where the machine has one (PIL finds them
+# by name in the system's font folders); otherwise PIL's own, which lacks them (see _plain).
+FONTS = ["DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf"]
+PLAIN = str.maketrans({"–": "-", "€": "EUR", "ä": "a", "ö": "o", "Ä": "A", "Ö": "O"})
+
+
+def _font(size: int) -> tuple[ImageFont.FreeTypeFont, bool]:
+    """(a font of `size`, whether it has the Finnish letters)."""
+    for name in FONTS:
+        try:
+            return ImageFont.truetype(name, size), True
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size), False
+
+
 def receipt_jpeg(day: date) -> bytes:
-    """A plain photo-like receipt of a train ticket, made here (no file in the repository)."""
-    image = Image.new("RGB", (520, 640), (250, 248, 240))
-    draw = ImageDraw.Draw(image)
-    heading, body = ImageFont.load_default(size=26), ImageFont.load_default(size=22)
+    """A plain photo-like receipt of a train ticket, drawn here (no binary file in the repository)."""
+    (heading, full), (body, _full) = _font(25), _font(21)
     lines = [
-        (heading, "Kuitti – VR Lahti–Heinola 12,40 €"),
-        (body, ""),
-        (body, f"Matkapäivä {day.day}.{day.month}.{day.year}"),
-        (body, "Aikuinen, 1 kpl"),
-        (body, "Lahti – Heinola, kertalippu"),
-        (body, ""),
-        (body, "Yhteensä                    12,40 €"),
-        (body, "sis. ALV 10 %                1,13 €"),
-        (body, "Maksettu pankkikortilla"),
-        (body, ""),
-        (body, "Kiitos matkasta!"),
+        (heading, "Kuitti – VR Lahti–Heinola 12,40 €", ""),
+        (body, "", ""),
+        (body, "Matkapäivä", f"{day.day}.{day.month}.{day.year}"),
+        (body, "Lahti – Heinola, kertalippu", ""),
+        (body, "Aikuinen", "1 kpl"),
+        (body, "", ""),
+        (body, "Yhteensä", "12,40 €"),
+        (body, "sis. ALV 10 %", "1,13 €"),
+        (body, "Maksettu pankkikortilla", ""),
+        (body, "", ""),
+        (body, "Kiitos matkasta!", ""),
     ]
-    y = 40
-    for font, text in lines:
-        draw.text((30, y), text, fill=(30, 30, 30), font=font)
+    image = Image.new("RGB", (520, 620), (250, 248, 240))
+    draw = ImageDraw.Draw(image)
+    ink, rule = (30, 30, 30), (120, 120, 120)
+    draw.line([(30, 30), (490, 30)], fill=rule, width=2)
+    y = 46
+    for font, left, right in lines:
+        left, right = (left, right) if full else (left.translate(PLAIN), right.translate(PLAIN))
+        draw.text((30, y), left, fill=ink, font=font)
+        if right:
+            draw.text((490 - draw.textlength(right, font=font), y), right, fill=ink, font=font)
         y += 44
-    draw.line([(30, 30), (490, 30)], fill=(120, 120, 120), width=2)
-    draw.line([(30, y + 10), (490, y + 10)], fill=(120, 120, 120), width=2)
+    draw.line([(30, y + 6), (490, y + 6)], fill=rule, width=2)
     output = BytesIO()
     image.save(output, format="JPEG", quality=85)
     return output.getvalue()
@@ -802,7 +819,9 @@ def load() -> Week:
     experts = _experts()
     _payee(experts["Aino"], coordinator)
     _consent_renewal(experts, coordinator)
-    experts = _experts()  # as they are now, with their new consents
+    # Read again, as a page would: a profile form saves the whole profile, and a copy read before the
+    # consents were entered would put Sirpa's old consent version back.
+    experts = _experts()
     _on_behalf(experts[ON_PAPER], coordinator)
     if not _is_current(coordinator):
         _remove(coordinator, orderer)

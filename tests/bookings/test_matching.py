@@ -375,7 +375,7 @@ def test_the_matching_count_costs_one_query_on_the_assignment_page(signed_in, co
 def sms_expert(settings, tmp_path, *, chose_sms: bool = True) -> ExpertProfile:
     settings.DATA_DIR = tmp_path
     settings.KP_SMS_BACKEND = "notifications.backends.FileSmsBackend"
-    profile = expert(user=UserFactory(role="expert", phone="+358401234567"))
+    profile = expert(user=UserFactory(role="expert", phone="+358401234567", language="en"))
     if chose_sms:
         NotificationPreference.objects.create(user=profile.user, kind=DIGEST_KIND, channel="sms", enabled=True)
     return profile

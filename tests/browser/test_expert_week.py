@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import expect
 
 from bookings.models import Booking, ClaimStatus, ExpenseClaim, ExpenseKind
@@ -21,6 +21,10 @@ from tests.factories import AssignmentFactory, BookingFactory, ExpertProfileFact
 pytestmark = pytest.mark.browser
 
 MONDAY = 0
+
+
+def at(day, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), timezone.get_default_timezone())
 
 
 @pytest.fixture(autouse=True)
@@ -39,12 +43,14 @@ def katja():
 @pytest.fixture
 def completed(coordinator, katja):  # noqa: F811
     """Katja's lecture of two days ago, marked completed with the tariff's fee."""
+    two_days_ago = timezone.localdate() - timedelta(days=2)
     return BookingFactory(
         expert=katja,
         status="completed",
         with_fee=True,
         assignment__contact_person=coordinator,
-        assignment__starts_in=-timedelta(days=2),
+        assignment__starts_at=at(two_days_ago, 13),
+        assignment__ends_at=at(two_days_ago, 15),
         assignment__title="Luento sairaanhoitajaopiskelijoille",
     )
 
@@ -54,7 +60,9 @@ def receipt_photo(path):
     image = Image.new("RGB", (600, 900), (250, 250, 245))
     draw = ImageDraw.Draw(image)
     draw.rectangle((40, 40, 560, 860), outline=(40, 40, 40), width=4)
-    draw.text((80, 100), "LSL Lahti - Heinola 12,50 EUR", fill=(0, 0, 0))
+    font = ImageFont.load_default(size=40)
+    for line, text in enumerate(["KUITTI", "Bussilippu", "Heinola - Lahti", "3.12.", "12,50 EUR"]):
+        draw.text((80, 100 + 90 * line), text, fill=(0, 0, 0), font=font)
     image.save(path, format="PNG")
     return path
 
@@ -86,7 +94,7 @@ def test_expert_claims_travel_with_a_receipt_and_the_coordinator_approves_it(
     assert (claim.booking, claim.status) == (completed, ClaimStatus.SUBMITTED)
     assert (claim.kilometres, claim.tickets) == (Decimal("36"), Decimal("12.50"))
     assert claim.receipt.name.endswith(".png")
-    check_page(expert, viewport, "expert", "expense-claim-sent")
+    check_page(expert, viewport, "expert", "expense-claim-sent", screenshot=False)
 
     # The coordinator opens it from the to-do, sees the photo of the receipt and approves the claim.
     staff = new_page(browser, live_server, viewport)
@@ -114,7 +122,7 @@ def test_expert_claims_travel_with_a_receipt_and_the_coordinator_approves_it(
     # The expert's booking shows the approved expenses, and the claim page says approved.
     expert.goto(completed.get_absolute_url())
     expect(expert.locator("main")).to_contain_text("12,50 €")
-    check_page(expert, viewport, "expert", "booking-claim-approved")
+    check_page(expert, viewport, "expert", "booking-claim-approved", screenshot=False)
     expert.goto(f"/toimeksiannot/omat/{completed.pk}/kulut/")
     expect(expert.locator("main .claim-panel .booking-status")).to_have_class("booking-status status-approved")
     expect(expert.locator("main form")).to_have_count(0)
@@ -124,8 +132,7 @@ def test_expert_claims_travel_with_a_receipt_and_the_coordinator_approves_it(
 
 def monday_in_two_weeks(hour: int) -> datetime:
     today = timezone.localdate()
-    day = today + timedelta(days=(7 - today.weekday()) % 7 + 14)
-    return datetime.combine(day, time(hour), timezone.get_default_timezone())
+    return at(today + timedelta(days=(7 - today.weekday()) % 7 + 14), hour)
 
 
 @BOTH_SIZES

@@ -55,7 +55,8 @@ def test_orderer_sends_a_request_that_a_coordinator_makes_an_assignment(
     unit.locator(f".main-nav a[href='{ORDERS}']").click()
     unit.wait_for_url(f"**{ORDERS}")
     expect(unit.locator(f".main-nav a[href='{ORDERS}']")).to_have_attribute("aria-current", "page")
-    check_page(unit, viewport, "orderer", "orders")
+    expect(unit.locator("main .order-list")).to_have_count(0)
+    check_page(unit, viewport, "orderer", "orders-empty", screenshot=False)
 
     unit.locator(f"main a[href='{ORDERS}uusi/']").first.click()
     unit.wait_for_url(f"**{ORDERS}uusi/")
@@ -71,6 +72,7 @@ def test_orderer_sends_a_request_that_a_coordinator_makes_an_assignment(
     # The list shows it waiting too.
     unit.goto(ORDERS)
     expect(unit.locator("main .order-list .booking-status")).to_have_class("booking-status status-submitted")
+    check_page(unit, viewport, "orderer", "orders")
 
     # A coordinator finds it in the to-do and makes it an assignment, filled in from the request.
     staff = new_page(browser, live_server, viewport)
@@ -87,7 +89,7 @@ def test_orderer_sends_a_request_that_a_coordinator_makes_an_assignment(
     expect(staff.locator("#id_date")).to_have_value(day.isoformat())
     expect(staff.locator("#id_unit")).to_have_value(UNIT)
     staff.select_option("#id_tariff", index=1)
-    check_page(staff, viewport, "coordinator", "assignment-from-order")
+    check_page(staff, viewport, "coordinator", "assignment-from-order", screenshot=False)
     staff.locator("main form.assignment-form button[type=submit]").click()
     assignment = Assignment.objects.get()
     staff.wait_for_url(f"**{assignment.get_absolute_url()}")

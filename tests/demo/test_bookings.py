@@ -11,7 +11,18 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from bookings.earnings import earnings_of
-from bookings.models import Assignment, AssignmentStatus, Booking, BookingStatus, ExpenseKind, ExpenseLine
+from bookings.models import (
+    Assignment,
+    AssignmentStatus,
+    Booking,
+    BookingCorrection,
+    BookingStatus,
+    ExpenseClaim,
+    ExpenseKind,
+    ExpenseLine,
+    MatchDigest,
+    OrderRequest,
+)
 from demo import accounts as demo_accounts
 from demo import bookings as demo_bookings
 from demo import expert_bank as demo_expert_bank
@@ -19,6 +30,8 @@ from demo import experts as demo_experts
 from notifications.models import Notification
 
 MODELS = (Assignment, Booking, ExpenseLine, Notification, AuditEvent)
+# demo.week's too, which load_demo loads after demo.bookings.
+COMMAND_MODELS = (*MODELS, OrderRequest, ExpenseClaim, BookingCorrection, MatchDigest)
 
 
 def load_all() -> int:
@@ -104,8 +117,10 @@ def test_a_demo_whose_invitation_has_passed_is_rebuilt_around_today():
 def test_load_demo_command_twice_creates_bookings_once():
     output = io.StringIO()
     call_command("load_demo", allow_production=True, stdout=output)
-    before = counts()
-    assert Booking.objects.exists()
+    before = [model.objects.count() for model in COMMAND_MODELS]
+    assert Booking.objects.exists() and OrderRequest.objects.exists()
     assert f"{len(demo_bookings.PLANS)} demo assignments" in output.getvalue()
+    assert "4 order requests from units" in output.getvalue()
+    assert "tilaaja@demo.kokemuspankki.fi" in output.getvalue()
     call_command("load_demo", allow_production=True, stdout=io.StringIO())
-    assert counts() == before
+    assert [model.objects.count() for model in COMMAND_MODELS] == before
